@@ -1,0 +1,80 @@
+"""Decode delimited text: detect the encoding and line endings, never mangle £ or é.
+
+Files arrive as UTF-8 (with or without a byte-order mark), UTF-16, or Windows
+cp1252 / latin-1. Bare-CR line endings and non-UTF-8 encodings are rewritten to
+UTF-8 with LF endings for the reader; everything else is read in place.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+from anchornet.errors import BadFileError
+
+# Bytes that cp1252 leaves undefined; a file holding them is read as latin-1.
+_CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+
+
+@dataclass
+class DecodedText:
+    text: str
+    encoding: str
+    line_ending: str  # LF, CRLF, CR, mixed, none
+    rewrite: bool  # the reader needs a UTF-8/LF copy, not the original bytes
+
+
+def detect_encoding(data: bytes) -> tuple[str, int]:
+    """Return (codec name, number of BOM bytes to skip)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8", 3
+    if data.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le", 2
+    if data.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be", 2
+    sample = data[:4096]
+    if len(sample) >= 4:
+        odd_zero = sample[1::2].count(0) / max(1, len(sample[1::2]))
+        even_zero = sample[0::2].count(0) / max(1, len(sample[0::2]))
+        if odd_zero > 0.4 and even_zero < 0.05:
+            return "utf-16-le", 0
+        if even_zero > 0.4 and odd_zero < 0.05:
+            return "utf-16-be", 0
+    try:
+        data.decode("utf-8")
+        return "utf-8", 0
+    except UnicodeDecodeError:
+        pass
+    if any(b in _CP1252_UNDEFINED for b in set(data)):
+        return "latin-1", 0
+    return "cp1252", 0
+
+
+def line_ending(data: bytes) -> str:
+    crlf = data.count(b"\r\n")
+    cr = data.count(b"\r") - crlf
+    lf = data.count(b"\n") - crlf
+    kinds = [name for name, n in (("CRLF", crlf), ("CR", cr), ("LF", lf)) if n]
+    if not kinds:
+        return "none"
+    return kinds[0] if len(kinds) == 1 else "mixed"
+
+
+def decode(data: bytes, name: str) -> DecodedText:
+    encoding, skip = detect_encoding(data)
+    if encoding == "utf-8" and b"\x00" in data:
+        raise BadFileError(f"{name}: not a spreadsheet or delimited text file (binary data)")
+    try:
+        text = data[skip:].decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise BadFileError(f"{name}: cannot decode the text as {encoding}: {exc.reason}") from None
+    if "\x00" in text:
+        raise BadFileError(f"{name}: not a spreadsheet or delimited text file (binary data)")
+    if not text.strip():
+        raise BadFileError(f"{name}: the file holds no text (only blank lines)")
+    ending = line_ending(data if encoding.startswith("utf-8") or encoding in ("cp1252", "latin-1")
+                         else text.encode("utf-8"))
+    rewrite = encoding != "utf-8" or ending in ("CR", "mixed")
+    if ending in ("CR", "mixed"):
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return DecodedText(text=text, encoding=encoding, line_ending=ending, rewrite=rewrite)
