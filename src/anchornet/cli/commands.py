@@ -119,3 +119,123 @@ def cmd_status(args, workspace: Path) -> int:
     )
     out.print(table)
     return 0
+
+
+def cmd_quality(args, workspace: Path) -> int:
+    from anchornet.ingest.quality import quality_report
+    from anchornet.reports.quality_html import render_quality_html
+
+    ws = open_workspace(workspace, read_only=True)
+    try:
+        report = quality_report(ws)
+    finally:
+        ws.close()
+    if args.format == "json":
+        text = json.dumps(report, indent=2, default=str)
+    elif args.format == "html":
+        text = render_quality_html(report, Path(workspace).name)
+    else:
+        _print_quality(report)
+        return 0
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {args.output}")
+    else:
+        print(text)
+    return 0
+
+
+def _print_quality(report: dict) -> None:
+    table = Table(title="Data quality by file")
+    cols = ["member", "file", "loaded", "valid date", "placeholder", "credits", "under £500",
+            "redacted", "individuals", "duplicates", "quarantined", "LGTC"]
+    for col in cols:
+        table.add_column(col, justify="left" if col in ("member", "file") else "right")
+    for f in report["files"]:
+        share = f["valid_date_share"]
+        table.add_row(
+            f["member"], f["file"], f"{f['rows_loaded']:,}",
+            "unknown" if share is None else f"{share:.0%}", f"{f['placeholder_dates']:,}",
+            f"{f['credits']:,}", f"{f['under_500']:,}", f"{f['redacted_payees']:,}",
+            f"{f['individual_payees']:,}", f"{f['duplicate_rows']:,}",
+            f"{f['rows_quarantined']:,}", f"{f['lgtc_score']:.0%}",
+        )
+    out.print(table)
+    for f in report["files"]:
+        for why, n in f["quarantine_reasons"].items():
+            out.print(f"  {f['file']}: {n:,} quarantined: {why}", markup=False)
+        for note in f["notes"]:
+            out.print(f"  {f['file']}: {note}", markup=False)
+
+
+def cmd_quarantine(args, workspace: Path) -> int:
+    ws = open_workspace(workspace, read_only=True)
+    try:
+        rows = ws.con.execute(
+            """SELECT m.name, f.name, p.sheet, r.source_line, r.reason, r.raw
+               FROM records r JOIN files f USING (file_id) JOIN members m ON m.member_id = r.member_id
+               JOIN file_parts p ON p.file_id = r.file_id AND p.part_no = r.part_no
+               WHERE r.status = 'quarantined' AND f.status = 'active'
+               ORDER BY m.name, f.name, r.part_no, r.source_line LIMIT ?""",
+            [args.limit],
+        ).fetchall()
+        total = ws.con.execute("SELECT count(*) FROM quarantine q JOIN files f USING (file_id) "
+                               "WHERE f.status = 'active'").fetchone()[0]
+    finally:
+        ws.close()
+    items = [
+        {"member": m, "file": f, "sheet": s, "line": line, "reason": why, "raw": raw}
+        for m, f, s, line, why, raw in rows
+    ]
+    if args.json:
+        print_json({"total": total, "rows": items})
+        return 0
+    table = Table(title=f"Quarantined rows ({total:,} in all; showing {len(items):,})")
+    for col in ("member", "file", "line", "reason", "raw values"):
+        table.add_column(col)
+    for i in items:
+        where = f"{i['sheet']}!{i['line']}" if i["sheet"] else str(i["line"])
+        raw = " | ".join("" if v is None else v for v in i["raw"])
+        table.add_row(i["member"], i["file"], where, i["reason"], raw[:120])
+    out.print(table)
+    if total:
+        out.print("Fix them with a mapping file (docs/ingest.md) and ingest again with --replace, "
+                  "or export them: anchornet export quarantine -o quarantine.csv")
+    return 0
+
+
+def cmd_export(args, workspace: Path) -> int:
+    from anchornet.reports.exports import export
+
+    ws = open_workspace(workspace, read_only=True)
+    try:
+        rows = export(ws, args.table, args.output, args.format, member=args.member)
+    finally:
+        ws.close()
+    err.print(f"wrote {rows:,} rows to {args.output}")
+    return 0
+
+
+def cmd_demo(args, workspace: Path) -> int:
+    from anchornet.demo import build_demo
+
+    ws = open_workspace(workspace, create=True)
+    try:
+        results, report = build_demo(ws)
+    except BaseException:
+        ws.discard_if_new()
+        raise
+    files = file_status(ws)
+    ws.close()
+    if not args.quiet:
+        _print_ingest_summary(results)
+        summary = totals(files)
+        out.print(
+            f"\nDemo workspace {workspace}: {summary['files']} files, "
+            f"{summary['rows_loaded']:,} payments loaded, {summary['rows_quarantined']:,} "
+            f"quarantined, {summary['lines_nondata']:,} non-data lines, "
+            f"£{summary['amount_loaded']:,.2f} in all; every line of every file accounted for "
+            f"({summary['accounted']:,} of {summary['lines_total']:,})."
+        )
+        out.print(f"Quality report: {report}")
+    return 0

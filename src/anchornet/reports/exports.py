@@ -1,0 +1,176 @@
+"""Export the workspace's payments, quarantine and files as CSV, Parquet or XLSX.
+
+DuckDB writes CSV and Parquet itself; XLSX is streamed row by row. Each export
+is written to a temporary file and moved into place, so a failure never leaves
+half a file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+import xlsxwriter
+
+from anchornet.errors import AnchornetError
+from anchornet.workspace import Workspace
+
+FORMATS = ("csv", "parquet", "xlsx")
+XLSX_MAX_ROWS = 1_048_575
+
+PAYMENTS_SQL = """
+SELECT m.name AS member,
+       f.name AS source_file,
+       f.sha256 AS source_sha256,
+       p.sheet AS source_sheet,
+       r.source_line,
+       strftime(r.payment_date, '%Y-%m-%d') AS payment_date,
+       strftime(coalesce(r.period_start, f.period_start), '%Y-%m-%d') AS period_start,
+       strftime(coalesce(r.period_end, f.period_end), '%Y-%m-%d') AS period_end,
+       r.amount,
+       r.supplier_name,
+       r.supplier_ref,
+       r.category,
+       r.service_area,
+       r.transaction_ref,
+       r.capital_revenue,
+       array_to_string(r.flags, ';') AS flags,
+       r.record_type,
+       r.expense_code,
+       r.body,
+       r.vat_number,
+       r.irrecoverable_vat,
+       r.merchant_category,
+       r.supplier_type,
+       r.date_raw,
+       r.amount_raw
+FROM records r
+JOIN files f USING (file_id)
+JOIN members m ON m.member_id = r.member_id
+JOIN file_parts p ON p.file_id = r.file_id AND p.part_no = r.part_no
+WHERE r.status = 'loaded' AND f.status = 'active' {member_filter}
+ORDER BY m.name, f.name, r.part_no, r.source_line
+"""
+
+QUARANTINE_SQL = """
+SELECT m.name AS member,
+       f.name AS source_file,
+       f.sha256 AS source_sha256,
+       p.sheet AS source_sheet,
+       r.source_line,
+       r.reason,
+       p.header_json AS source_header,
+       {raw_columns}
+FROM records r
+JOIN files f USING (file_id)
+JOIN members m ON m.member_id = r.member_id
+JOIN file_parts p ON p.file_id = r.file_id AND p.part_no = r.part_no
+WHERE r.status = 'quarantined' AND f.status = 'active' {member_filter}
+ORDER BY m.name, f.name, r.part_no, r.source_line
+"""
+
+FILES_SQL = """
+SELECT m.name AS member, f.name AS file, f.sha256, f.format, f.kind, f.encoding,
+       f.delimiter, f.line_ending, f.period_start, f.period_end, f.period_source, f.status,
+       f.ingested_at, sum(p.lines_total) AS lines_total, sum(p.lines_header) AS lines_header,
+       sum(p.lines_blank) AS lines_blank, sum(p.lines_nondata) AS lines_nondata,
+       sum(p.lines_continuation) AS lines_continuation, sum(p.rows_loaded) AS rows_loaded,
+       sum(p.rows_quarantined) AS rows_quarantined, f.mapping_json AS columns
+FROM files f JOIN members m USING (member_id) JOIN file_parts p USING (file_id)
+WHERE true {member_filter}
+GROUP BY ALL ORDER BY m.name, f.name, f.ingested_at
+"""
+
+
+def export_query(ws: Workspace, table: str, member: str | None = None) -> tuple[str, list]:
+    params: list = []
+    member_filter = ""
+    if member:
+        if ws.member_id(member) is None:
+            raise AnchornetError(f"no member called {member!r} in this workspace")
+        member_filter = "AND m.name = ?"
+        params.append(member)
+    if table == "payments":
+        return PAYMENTS_SQL.format(member_filter=member_filter), params
+    if table == "files":
+        return FILES_SQL.format(member_filter=member_filter), params
+    if table == "quarantine":
+        width = ws.con.execute(
+            "SELECT coalesce(max(len(raw)), 0) FROM records WHERE status = 'quarantined'"
+        ).fetchone()[0]
+        raw = ", ".join(f"r.raw[{i}] AS raw_{i}" for i in range(1, width + 1))
+        return QUARANTINE_SQL.format(
+            member_filter=member_filter, raw_columns=raw or "NULL AS raw_1"
+        ), params
+    raise AnchornetError(f"unknown table {table!r}; choose payments, quarantine or files")
+
+
+def infer_format(path: Path, fmt: str | None) -> str:
+    if fmt:
+        return fmt
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        return suffix
+    raise AnchornetError(f"cannot tell the format of {path.name}; add --format csv|parquet|xlsx")
+
+
+def export(ws: Workspace, table: str, path: Path, fmt: str | None = None,
+           member: str | None = None) -> int:
+    """Write ``table`` to ``path``; return the number of rows written."""
+    path = Path(path)
+    fmt = infer_format(path, fmt)
+    sql, params = export_query(ws, table, member)
+    if path.parent and not path.parent.exists():
+        raise AnchornetError(f"the folder {path.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        rows = _write(ws, sql, params, Path(tmp), fmt, table)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return rows
+
+
+def _write(ws: Workspace, sql: str, params: list, tmp: Path, fmt: str, sheet: str) -> int:
+    con = ws.con.cursor()
+    count = con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+    target = str(tmp).replace("'", "''")
+    if fmt == "csv":
+        con.execute(f"COPY ({sql}) TO '{target}' (FORMAT csv, HEADER true)", params)
+    elif fmt == "parquet":
+        con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet)", params)
+    else:
+        if count > XLSX_MAX_ROWS:
+            raise AnchornetError(
+                f"{count:,} rows do not fit in one Excel sheet; export as csv or parquet"
+            )
+        result = con.execute(sql, params)
+        names = [d[0] for d in result.description]
+        book = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False,
+                                              "strings_to_formulas": False, "strings_to_urls": False})
+        ws_sheet = book.add_worksheet(sheet[:31])
+        bold = book.add_format({"bold": True})
+        ws_sheet.write_row(0, 0, names, bold)
+        row_no = 1
+        while batch := result.fetchmany(10_000):
+            for row in batch:
+                ws_sheet.write_row(row_no, 0, [_xlsx_value(v) for v in row])
+                row_no += 1
+        ws_sheet.freeze_panes(1, 0)
+        book.close()
+    return count
+
+
+def _xlsx_value(value):
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return float(value)
+    if value is not None and not isinstance(value, (str, int, float)):
+        return str(value)
+    return value
