@@ -228,11 +228,13 @@ def _workspace_figures(con, file_id: int | None = None) -> dict:
 
 def _instrument(timings: dict[str, float]) -> None:
     """Wrap the ingest's stages with timers (skipping any that have moved)."""
+    import importlib
     import pathlib
 
-    import anchornet.ingest.delimited as delimited
-    import anchornet.ingest.loader as loader
-    import anchornet.ingest.text as text
+    # import_module: ``anchornet.ingest`` the attribute is the ingest() function
+    loader = importlib.import_module("anchornet.ingest.loader")
+    delimited = importlib.import_module("anchornet.ingest.delimited")
+    text = importlib.import_module("anchornet.ingest.text")
 
     def wrap(owner, attr: str, label: str) -> None:
         fn = getattr(owner, attr, None)

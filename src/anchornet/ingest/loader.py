@@ -33,7 +33,7 @@ from anchornet.ingest.columns import (
 )
 from anchornet.ingest.detect import SPREADSHEET_FORMATS, detect_format
 from anchornet.ingest.parts import Part
-from anchornet.ingest.period import Period, parse_period_option, period_from_name
+from anchornet.ingest.period import Period, months, parse_period_option, period_from_name
 from anchornet.ingest.rules import build_select
 from anchornet.ingest.values import install_macros
 from anchornet.workspace import Workspace, sha256_file
@@ -244,9 +244,9 @@ def ingest_file(
     """Load one file for one member. See the module docstring for the guarantees."""
     say = progress or (lambda _stage: None)
     path = Path(path)
-    if not member or not member.strip():
+    member = (member or "").strip()
+    if not member:
         raise AnchornetError("--member needs the member's name")
-    member = member.strip()
     if not path.exists():
         raise BadFileError(f"{path}: no such file")
     if not path.is_file():
@@ -257,43 +257,21 @@ def ingest_file(
     sha = sha256_file(path)
     mhash = _mapping_hash(mapping, period_opt)
     result = FileResult(path=str(path), name=path.name, member=member, status="loaded", sha256=sha)
-    con = ws.con
-    member_id = ws.member_id(member)
-    if member_id is not None:
-        same = con.execute(
-            "SELECT file_id, mapping_hash FROM files WHERE member_id = ? AND sha256 = ? "
-            "AND status = 'active'",
-            [member_id, sha],
-        ).fetchall()
-        if any(h == mhash for _, h in same):
-            result.status = "unchanged"
-            result.file_id = same[0][0]
-            result.message = "already loaded: identical file, nothing changed"
-            _fill_from_workspace(ws, result)
-            return result
-        previous = con.execute(
-            "SELECT file_id FROM files WHERE member_id = ? AND name = ? AND status = 'active'",
-            [member_id, path.name],
-        ).fetchall()
-        previous_ids = [r[0] for r in previous] + [fid for fid, _ in same]
-        if previous_ids and not replace:
-            what = "with other options or mapping" if same else "with different content"
-            raise AnchornetError(
-                f"{path.name}: a version of this file is already loaded for {member} {what}; "
-                "add --replace to supersede it"
-            )
-    else:
-        previous_ids = []
+    unchanged, previous_ids = _earlier_versions(ws, path.name, member, sha, mhash, replace)
+    if unchanged is not None:
+        result.status = "unchanged"
+        result.file_id = unchanged
+        result.message = "already loaded: identical file, nothing changed"
+        _fill_from_workspace(ws, result)
+        return result
 
     say("reading")
     synonyms = load_synonyms(ws.path / "synonyms.yaml")
     with tempfile.TemporaryDirectory(prefix="anchornet-") as tmp:
         prepared = prepare(path, synonyms, mapping, Path(tmp))
         file_period, period_source = period_opt, "option" if period_opt else None
-        name_period = period_from_name(path.name)
-        if prepared.kind == "supplier_totals":
-            if file_period is None and name_period is not None:
-                file_period, period_source = name_period, "filename"
+        if prepared.kind == "supplier_totals" and file_period is None:
+            file_period, period_source = period_from_name(path.name), "filename"
             if file_period is None:
                 raise BadFileError(
                     f"{path.name}: a supplier-totals file (a supplier and a total, no payment "
@@ -301,80 +279,135 @@ def ingest_file(
                     "YYYY-Qn or YYYY-MM..YYYY-MM"
                 )
         say("loading")
-        with ws.storing_original(path, sha), ws.transaction() as con:
-            install_macros(con)
-            member_id = ws.member_id(member, create=True)
-            file_id = con.execute(
-                """INSERT INTO files (member_id, name, sha256, size_bytes, format, encoding,
-                       delimiter, line_ending, kind, mapping_json, mapping_hash, status)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', ?, 'active') RETURNING file_id""",
-                [member_id, path.name, sha, path.stat().st_size, prepared.format,
-                 prepared.encoding, prepared.delimiter, prepared.line_ending, prepared.kind, mhash],
-            ).fetchone()[0]
-            result.file_id = file_id
-            mapping_json: dict[str, dict[str, str]] = {}
-            for part_no, (part, found) in enumerate(zip(prepared.parts, prepared.maps, strict=True)):
-                part_result = _load_part(
-                    con, part, found, file_id, member_id, part_no, prepared, file_period
-                )
-                result.parts.append(part_result)
-                if found:
-                    mapping_json[part.sheet or ""] = found[1].describe()
-            if prepared.kind == "payments" and file_period is None:
-                lo, hi = con.execute(
-                    "SELECT min(payment_date), max(payment_date) FROM records "
-                    "WHERE file_id = ? AND status = 'loaded'",
-                    [file_id],
-                ).fetchone()
-                if lo is not None:
-                    from anchornet.ingest.period import months
-
-                    file_period, period_source = months(lo.year, lo.month, hi.year, hi.month), "dates"
-                elif name_period is not None:
-                    file_period, period_source = name_period, "filename"
-                    con.execute(
-                        "UPDATE records SET period_start = ?, period_end = ? "
-                        "WHERE file_id = ? AND status = 'loaded' AND period_start IS NULL",
-                        [file_period.start, file_period.end, file_id],
-                    )
-            _flag_duplicates(con, file_id)
-            notes = list(prepared.notes)
-            for p in result.parts:
-                if p.footer_total is not None:
-                    diff = round(p.footer_total - p.amount_loaded, 2)
-                    where = f"sheet {p.sheet!r}: " if p.sheet else ""
-                    notes.append(
-                        f"{where}the file's own total £{p.footer_total:,.2f} "
-                        + ("matches the loaded payments" if abs(diff) < 0.005
-                           else f"differs from the loaded payments by £{diff:,.2f}")
-                    )
-            con.execute(
-                "UPDATE files SET mapping_json = ?, period_start = ?, period_end = ?, "
-                "period_source = ?, notes_json = ? WHERE file_id = ?",
-                [json.dumps(mapping_json), file_period.start if file_period else None,
-                 file_period.end if file_period else None, period_source or "none",
-                 json.dumps(notes), file_id],
-            )
-            if previous_ids:
-                con.execute(
-                    f"UPDATE files SET status = 'superseded', superseded_by = ? "
-                    f"WHERE file_id IN ({','.join('?' * len(previous_ids))})",
-                    [file_id, *previous_ids],
-                )
-                con.execute(
-                    f"DELETE FROM records WHERE file_id IN ({','.join('?' * len(previous_ids))})",
-                    previous_ids,
-                )
-                result.status = "replaced"
+        load = _Load(ws, path, member, sha, mhash, prepared, file_period, period_source)
+        for _attempt in range(len(prepared.parts) + 1):
+            try:
+                with ws.storing_original(path, sha), ws.transaction() as con:
+                    load.run(con, result, previous_ids)
+                break
+            except _FastPathDoubt as doubt:
+                # Rolled back: read that part exactly and start again.
+                prepared.parts[doubt.part_no] = prepared.parts[doubt.part_no].fallback()
+                result.parts.clear()
+    result.status = "replaced" if previous_ids else "loaded"
     result.format = prepared.format
     result.kind = prepared.kind
     result.encoding = prepared.encoding
-    result.period = str(file_period) if file_period else None
-    result.period_source = period_source or "none"
-    result.mapping = mapping_json
-    result.notes = notes
-    result.message = "replaced the earlier version" if result.status == "replaced" else "loaded"
+    result.period = str(load.period) if load.period else None
+    result.period_source = load.period_source or "none"
+    result.message = "replaced the earlier version" if previous_ids else "loaded"
     return result
+
+
+def _earlier_versions(ws, name, member, sha, mhash, replace) -> tuple[int | None, list[int]]:
+    """(id of an identical earlier load, ids of versions this load would supersede)."""
+    member_id = ws.member_id(member)
+    if member_id is None:
+        return None, []
+    same = ws.con.execute(
+        "SELECT file_id, mapping_hash FROM files WHERE member_id = ? AND sha256 = ? "
+        "AND status = 'active'",
+        [member_id, sha],
+    ).fetchall()
+    for file_id, h in same:
+        if h == mhash:
+            return file_id, []
+    named = ws.con.execute(
+        "SELECT file_id FROM files WHERE member_id = ? AND name = ? AND status = 'active'",
+        [member_id, name],
+    ).fetchall()
+    previous = sorted({r[0] for r in named} | {fid for fid, _ in same})
+    if previous and not replace:
+        what = "with other options or mapping" if same else "with different content"
+        raise AnchornetError(
+            f"{name}: a version of this file is already loaded for {member} {what}; "
+            "add --replace to supersede it"
+        )
+    return None, previous
+
+
+@dataclass
+class _Load:
+    """Everything written for one file, inside one transaction."""
+
+    ws: Workspace
+    path: Path
+    member: str
+    sha: str
+    mhash: str
+    prepared: _Prepared
+    period: Period | None
+    period_source: str | None
+
+    def run(self, con, result: FileResult, previous_ids: list[int]) -> None:
+        prepared = self.prepared
+        install_macros(con)
+        member_id = self.ws.member_id(self.member, create=True)
+        file_id = con.execute(
+            """INSERT INTO files (member_id, name, sha256, size_bytes, format, encoding,
+                   delimiter, line_ending, kind, mapping_json, mapping_hash, status)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', ?, 'active') RETURNING file_id""",
+            [member_id, self.path.name, self.sha, self.path.stat().st_size, prepared.format,
+             prepared.encoding, prepared.delimiter, prepared.line_ending, prepared.kind,
+             self.mhash],
+        ).fetchone()[0]
+        result.file_id = file_id
+        for part_no, (part, found) in enumerate(zip(prepared.parts, prepared.maps, strict=True)):
+            result.parts.append(
+                _load_part(con, part, found, file_id, member_id, part_no, prepared, self.period)
+            )
+            if found:
+                result.mapping[part.sheet or ""] = found[1].describe()
+        if prepared.kind == "payments" and self.period is None:
+            self._period_from_dates_or_name(con, file_id)
+        _flag_duplicates(con, file_id)
+        result.notes = prepared.notes + _footer_notes(result.parts)
+        con.execute(
+            "UPDATE files SET mapping_json = ?, period_start = ?, period_end = ?, "
+            "period_source = ?, notes_json = ? WHERE file_id = ?",
+            [json.dumps(result.mapping), self.period.start if self.period else None,
+             self.period.end if self.period else None, self.period_source or "none",
+             json.dumps(result.notes), file_id],
+        )
+        if previous_ids:
+            marks = ",".join("?" * len(previous_ids))
+            con.execute(
+                f"UPDATE files SET status = 'superseded', superseded_by = ? "
+                f"WHERE file_id IN ({marks})",
+                [file_id, *previous_ids],
+            )
+            con.execute(f"DELETE FROM records WHERE file_id IN ({marks})", previous_ids)
+
+    def _period_from_dates_or_name(self, con, file_id: int) -> None:
+        lo, hi = con.execute(
+            "SELECT min(payment_date), max(payment_date) FROM records "
+            "WHERE file_id = ? AND status = 'loaded'",
+            [file_id],
+        ).fetchone()
+        if lo is not None:
+            self.period, self.period_source = months(lo.year, lo.month, hi.year, hi.month), "dates"
+            return
+        named = period_from_name(self.path.name)
+        if named is not None:
+            self.period, self.period_source = named, "filename"
+            con.execute(
+                "UPDATE records SET period_start = ?, period_end = ? "
+                "WHERE file_id = ? AND status = 'loaded' AND period_start IS NULL",
+                [named.start, named.end, file_id],
+            )
+
+
+def _footer_notes(parts: list[PartResult]) -> list[str]:
+    notes = []
+    for p in parts:
+        if p.footer_total is None:
+            continue
+        diff = round(p.footer_total - p.amount_loaded, 2)
+        where = f"sheet {p.sheet!r}: " if p.sheet else ""
+        verdict = ("matches the loaded payments" if abs(diff) < 0.005
+                   else f"differs from the loaded payments by £{diff:,.2f}")
+        notes.append(f"{where}the file's own total £{p.footer_total:,.2f} {verdict}")
+    return notes
 
 
 def _load_part(con, part, found, file_id, member_id, part_no, prepared, file_period) -> PartResult:
@@ -392,29 +425,27 @@ def _load_part(con, part, found, file_id, member_id, part_no, prepared, file_per
 
     def select_for(p: Part) -> str:
         return build_select(
-            cmap, width=p.width, header_line=header_line, file_id=file_id, member_id=member_id,
+            cmap, width=p.width, header_line=header_line,
+            # In a workbook, cells right of the header are unlabelled columns; in text, a
+            # field beyond the header usually means an unquoted delimiter shifted the row.
+            header_width=p.width if p.sheet is not None else len(cmap.header), file_id=file_id, member_id=member_id,
             part_no=part_no, month_first=prepared.month_first, kind=prepared.kind,
             period_start=file_period.start.isoformat() if file_period else None,
             period_end=file_period.end.isoformat() if file_period else None,
         )
 
-    try:
+    if part.fallback is None:
         _insert_part(con, part, select_for(part))
-        if part.expected_records is not None:
-            got = con.execute(
-                "SELECT count(*) FROM records WHERE file_id = ? AND part_no = ?",
-                [file_id, part_no],
-            ).fetchone()[0]
-            if got + _above(part, header_line)[0] + _above(part, header_line)[1] != (
-                part.expected_records
-            ):
-                raise _FastPathDoubt()
-    except Exception as exc:  # the fast reader could not be trusted with this file
-        if part.fallback is None or isinstance(exc, KeyboardInterrupt):
-            raise
-        con.execute("DELETE FROM records WHERE file_id = ? AND part_no = ?", [file_id, part_no])
-        part = part.fallback()
-        _insert_part(con, part, select_for(part))
+    else:
+        try:
+            _insert_part(con, part, select_for(part))
+        except duckdb.Error as exc:  # e.g. a line break inside quotes: read it exactly
+            raise _FastPathDoubt(part_no) from exc
+        got = con.execute(
+            "SELECT count(*) FROM records WHERE file_id = ? AND part_no = ?", [file_id, part_no]
+        ).fetchone()[0]
+        if got + sum(_above(part, header_line)) != part.expected_records:
+            raise _FastPathDoubt(part_no)
     counts = _part_counts(con, file_id, part_no)
     above, above_blank = _above(part, header_line)
     result = PartResult(
@@ -453,7 +484,11 @@ def _above(part: Part, header_line: int) -> tuple[int, int]:
 
 
 class _FastPathDoubt(Exception):
-    """The fast reader's record count disagrees with the file's line count."""
+    """The fast reader failed, or its record count disagrees with the file's line count."""
+
+    def __init__(self, part_no: int):
+        super().__init__(part_no)
+        self.part_no = part_no
 
 
 def _flag_duplicates(con, file_id: int) -> None:

@@ -39,6 +39,7 @@ def build_select(
     cmap: ColumnMap,
     *,
     width: int,
+    header_width: int,
     header_line: int,
     file_id: int,
     member_id: int,
@@ -48,7 +49,7 @@ def build_select(
     period_start: str | None,
     period_end: str | None,
 ) -> str:
-    hw = cmap.width
+    hw = min(max(header_width, cmap.width), width)
 
     def col(field: str) -> str:
         i = cmap.fields.get(field)
@@ -90,7 +91,7 @@ def build_select(
         )
         flags_date = [
             f"CASE WHEN an_is_placeholder_date({col('payment_date')}, {mf}) THEN 'placeholder_date' END",
-            f"CASE WHEN d_raw IS NULL THEN 'no_date' END",
+            "CASE WHEN d_raw IS NULL THEN 'no_date' END",
             f"CASE WHEN d_raw IS NOT NULL AND pdate IS NULL AND pmonth IS NULL "
             f"AND NOT an_is_placeholder_date({col('payment_date')}, {mf}) THEN 'date_not_understood' END",
             "CASE WHEN pdate IS NULL AND pmonth IS NOT NULL THEN 'month_only_date' END",
@@ -133,7 +134,8 @@ WITH base AS (
         CASE
             WHEN nonblank = 0 AND NOT has_extra THEN 'blank'
             WHEN coalesce(is_repeat, false) THEN 'nondata'
-            WHEN (sup IS NULL OR regexp_matches(lower(sup), {_q(TOTAL_LABEL)})) AND d_raw IS NULL
+            WHEN (sup IS NULL OR regexp_matches(lower(sup), {_q(TOTAL_LABEL)}))
+                AND pdate IS NULL AND pmonth IS NULL
                 AND (has_total_word OR (amt IS NOT NULL AND nonblank <= 2)) THEN 'nondata'
             WHEN sup IS NULL AND a_raw IS NULL AND d_raw IS NULL AND nonblank <= 2 THEN 'nondata'
             WHEN has_extra OR a_raw IS NULL OR amt IS NULL THEN 'quarantined'
