@@ -93,9 +93,9 @@ class Workspace:
             "CREATE TABLE IF NOT EXISTS schema_migrations "
             "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)"
         )
-        current = self.schema_version()
+        applied = {r[0] for r in self.con.execute("SELECT version FROM schema_migrations").fetchall()}
         for version, name, sql in migrations():
-            if version <= current:
+            if version in applied:
                 continue
             self.con.execute("BEGIN TRANSACTION")
             try:

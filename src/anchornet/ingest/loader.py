@@ -203,7 +203,7 @@ def _insert_part(con, part: Part, select_sql: str) -> None:
     else:
         con.execute(f"CREATE OR REPLACE TEMP VIEW _src AS {part.sql}")
     try:
-        con.execute(f"INSERT INTO records {select_sql}")
+        con.execute(f"INSERT INTO records {select_sql}").fetchall()
     finally:
         with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses this
             if part.table is not None:

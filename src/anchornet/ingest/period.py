@@ -77,13 +77,26 @@ def period_from_name(name: str) -> Period | None:
         a, b, y = MONTHS[m.group(1)], MONTHS[m.group(2)], _year(m.group(3))
         start_year = y - 1 if b < a else y  # dec-feb-2015 starts in 2014
         return months(start_year, a, y, b)
-    # one month: march-2026, mar_2026, 2026-march
-    m = re.search(rf"(?<![a-z])({_MONTH_RE})[\s_-]*((?:19|20)\d\d)(?!\d)", stem)
+    # one month: march-2026, mar_2026, april-23, 2026-march
+    m = re.search(rf"(?<![a-z])({_MONTH_RE})[\s_-]*((?:19|20)?\d\d)(?!\d)", stem)
     if m:
-        return months(int(m.group(2)), MONTHS[m.group(1)], int(m.group(2)), MONTHS[m.group(1)])
+        y = _year(m.group(2))
+        return months(y, MONTHS[m.group(1)], y, MONTHS[m.group(1)])
     m = re.search(rf"(?<!\d)((?:19|20)\d\d)[\s_-]*({_MONTH_RE})(?![a-z])", stem)
     if m:
         return months(int(m.group(1)), MONTHS[m.group(2)], int(m.group(1)), MONTHS[m.group(2)])
+    # financial-year quarters: q3-2023-24, 2023-24-q3 (Q1 is April to June)
+    m = re.search(r"(?<![a-z])q([1-4])[\s_-]*((?:19|20)\d\d)[-_/](\d\d)(?!\d)", stem) or re.search(
+        r"(?<!\d)((?:19|20)\d\d)[-_/](\d\d)[\s_-]*q([1-4])(?!\d)", stem
+    )
+    if m:
+        g = m.groups()
+        q, y1, y2 = (int(g[0]), int(g[1]), _year(g[2])) if len(g[0]) == 1 else (
+            int(g[2]), int(g[0]), _year(g[1]))
+        if y2 == y1 + 1:
+            start_month = 3 * q + 1  # Q1 April, Q2 July, Q3 October, Q4 January
+            year = y1 if q < 4 else y2
+            return months(year, start_month if q < 4 else 1, year, start_month + 2 if q < 4 else 3)
     # quarters: 2015-q1, q1-2015 (calendar quarters)
     m = re.search(r"(?<!\d)((?:19|20)\d\d)[\s_-]*q([1-4])(?!\d)", stem) or re.search(
         r"(?<![a-z])q([1-4])[\s_-]*((?:19|20)\d\d)(?!\d)", stem

@@ -67,8 +67,9 @@ def build_select(
     total_any = " OR ".join(
         f"regexp_matches(lower(coalesce({c}, '')), {_q(TOTAL_LABEL)})" for c in inside
     ) or "false"
-    raw_inside = "[" + ", ".join(inside) + "]"
-    raw_all = "[" + ", ".join(inside + extra) + "]"
+    # Raw cells as written; an empty cell is NULL whichever reader read it.
+    raw_inside = "[" + ", ".join(f"nullif({c}, '')" for c in inside) + "]"
+    raw_all = "[" + ", ".join(f"nullif({c}, '')" for c in inside + extra) + "]"
 
     sup_header = cmap.header[cmap.fields["supplier_name"]].strip().lower()
     amt_header = cmap.header[cmap.fields["amount"]].strip().lower()
@@ -179,6 +180,10 @@ SELECT
     d_raw AS date_raw,
     a_raw AS amount_raw,
     CASE WHEN status = 'loaded' THEN {flags} ELSE [] END AS flags,
-    CASE WHEN has_extra THEN raw_all ELSE raw_inside END AS raw
+    CASE WHEN has_extra
+         -- keep the extra fields, not the reader's padding after the last of them
+         THEN list_slice(raw_all, 1, len(raw_all) + 1 - list_position(
+              list_reverse(list_transform(raw_all, lambda x: x IS NOT NULL)), true))
+         ELSE raw_inside END AS raw
 FROM judged
 """

@@ -13,16 +13,19 @@ import duckdb
 EARLIEST_DATE = "1901-01-01"
 LATEST_DATE = "2099-12-31"
 
+# Two-digit-year formats come before their four-digit twins: '%Y' would read the
+# '23' of 01/04/23 as the year 23, while '%y' cannot read 2023 (it leaves '23' over).
 DAY_FIRST_FORMATS = [
-    "%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d-%m-%y", "%d.%m.%y",
-    "%d-%b-%Y", "%d-%b-%y", "%d %b %Y", "%d %B %Y", "%d %b %y", "%d-%B-%Y", "%Y/%m/%d",
-    "%d %b, %Y", "%d %B, %Y", "%A %d %B %Y", "%a %d %b %Y", "%Y%m%d",
+    "%d/%m/%y", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%y", "%d-%m-%Y", "%d.%m.%y", "%d.%m.%Y",
+    "%d-%b-%y", "%d-%b-%Y", "%d %b %y", "%d %b %Y", "%d %B %y", "%d %B %Y", "%d-%B-%y", "%d-%B-%Y",
+    "%Y/%m/%d", "%d %b, %Y", "%d %B, %Y", "%A %d %B %Y", "%a %d %b %Y", "%Y%m%d",
 ]
 MONTH_FIRST_FORMATS = [
     f.replace("%d/%m", "%m/%d").replace("%d-%m", "%m-%d").replace("%d.%m", "%m.%d")
     for f in DAY_FIRST_FORMATS
 ]
-MONTH_FORMATS = ["%b %Y", "%B %Y", "%b-%Y", "%B-%Y", "%b-%y", "%b %y", "%Y-%m", "%m/%Y", "%Y/%m"]
+MONTH_FORMATS = ["%b %y", "%b %Y", "%B %y", "%B %Y", "%b-%y", "%b-%Y", "%B-%y", "%B-%Y",
+                 "%Y-%m", "%m/%Y", "%Y/%m"]
 
 
 def _sql_list(items: list[str]) -> str:
@@ -33,23 +36,34 @@ MACROS = rf"""
 -- cell text, trimmed, with blanks as NULL
 CREATE OR REPLACE TEMP MACRO an_clean(s) AS nullif(trim(s, ' ' || chr(9) || chr(160) || chr(13) || chr(10)), '');
 
--- amounts: £, commas, spaces; credits as -x, x-, (x) or x CR
+-- amounts: £, spaces and thousands separators; credits as -x, x-, (x) or x CR.
+-- A comma is a thousands separator only in groups of three digits (1,234,567.89);
+-- '1234,56' and '1.234,56' use a decimal comma; any other comma makes it not a number.
 CREATE OR REPLACE TEMP MACRO an_amount_core(s) AS
-    regexp_replace(upper(an_clean(s)), '[£$€,\s"]|GBP', '', 'g');
+    regexp_replace(upper(an_clean(s)), '[£$€\s"]|GBP', '', 'g');
 CREATE OR REPLACE TEMP MACRO an_amount_negative(c) AS
     (c LIKE '(%)' OR c LIKE '-%' OR c LIKE '%-' OR c LIKE '%CR' OR c LIKE '%DR-');
-CREATE OR REPLACE TEMP MACRO an_amount_digits(c) AS
+CREATE OR REPLACE TEMP MACRO an_amount_unsigned(c) AS
     regexp_replace(c, '^\(|\)$|^-|-$|CR$', '', 'g');
+CREATE OR REPLACE TEMP MACRO an_amount_digits(d) AS
+    CASE
+        WHEN NOT contains(d, ',') THEN d
+        WHEN regexp_full_match(d, '[0-9]{{1,3}}(,[0-9]{{3}})+(\.[0-9]*)?') THEN replace(d, ',', '')
+        WHEN regexp_full_match(d, '[0-9]+,[0-9]{{1,2}}') THEN replace(d, ',', '.')
+        WHEN regexp_full_match(d, '[0-9]{{1,3}}(\.[0-9]{{3}})+,[0-9]{{1,2}}')
+            THEN replace(replace(d, '.', ''), ',', '.')
+    END;
 CREATE OR REPLACE TEMP MACRO an_amount_value(d) AS
     CASE
         WHEN regexp_full_match(d, '[0-9]+(\.[0-9]*)?|\.[0-9]+') THEN TRY_CAST(d AS DECIMAL(38, 10))
         WHEN regexp_full_match(d, '[0-9]+(\.[0-9]*)?[eE][+-]?[0-9]+')
             THEN TRY_CAST(TRY_CAST(d AS DOUBLE) AS DECIMAL(38, 10))
     END;
+-- amounts beyond DECIMAL(18, 2) give NULL (the row is quarantined), never an error
 CREATE OR REPLACE TEMP MACRO an_amount(s) AS
-    CAST(round(
+    TRY_CAST(round(
         CASE WHEN an_amount_negative(an_amount_core(s)) THEN -1 ELSE 1 END
-        * an_amount_value(an_amount_digits(an_amount_core(s))), 2) AS DECIMAL(18, 2));
+        * an_amount_value(an_amount_digits(an_amount_unsigned(an_amount_core(s)))), 2) AS DECIMAL(18, 2));
 
 -- dates: drop a time of day, then try the day-first (UK) or month-first formats
 CREATE OR REPLACE TEMP MACRO an_date_text(s) AS

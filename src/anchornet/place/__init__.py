@@ -1,0 +1,1 @@
+"""The place: postcodes and the geography a network is defined on."""

@@ -1,0 +1,1 @@
+"""Suppliers: normalise names, classify payees, resolve them into entities, link to registers."""
