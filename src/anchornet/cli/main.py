@@ -47,10 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("export", help="export payments, quarantine or files")
-    p.add_argument("table", choices=["payments", "quarantine", "files"])
+    p.add_argument("table", choices=["payments", "quarantine", "files", "suppliers", "supplier-names"])
     p.add_argument("--format", choices=["csv", "parquet", "xlsx"], default=None)
     p.add_argument("-o", "--output", type=Path, required=True)
     p.add_argument("--member", help="only this member")
+
+    from anchornet.cli import suppliers_commands
+
+    suppliers_commands.add_parsers(sub)
 
     p = sub.add_parser("demo", help="build the demo workspace from the bundled sample")
     p.add_argument("--quiet", "-q", action="store_true")
@@ -63,9 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 0
-    from anchornet.cli import commands
+    from anchornet.cli import commands, suppliers_commands
 
-    handler = getattr(commands, f"cmd_{args.command}")
+    handler = getattr(commands, f"cmd_{args.command}", None) or getattr(
+        suppliers_commands, f"cmd_{args.command}"
+    )
     workspace = args.workspace or default_path()
     try:
         return handler(args, workspace) or 0

@@ -26,6 +26,10 @@ CREATE TABLE supplier_entities (
     name_key        VARCHAR,
     class           VARCHAR NOT NULL,
     class_reason    VARCHAR NOT NULL,
+    personal        BOOLEAN NOT NULL,            -- a possible private individual: never shown publicly
+    postcode        VARCHAR,                     -- set by the coordinator or from a register
+    company_number  VARCHAR,
+    charity_number  VARCHAR,
     payees          INTEGER NOT NULL,
     members         INTEGER NOT NULL,
     min_probability DOUBLE,

@@ -19,7 +19,6 @@ before the activities), the orphaned continuation is skipped and counted.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Sequence
 from pathlib import Path
 
 from anchornet.errors import BadFileError
@@ -115,7 +114,7 @@ def load_charities(
         if len(sources) != 1:
             raise BadFileError("give one register extract (publicextract.charity.txt or its zip)")
         source = sources[0]
-        header = read_header(source, delimiters="\t,")
+        header = read_header(source)
         require_columns(source, header, REQUIRED, WHAT)
         return source, header
 

@@ -16,10 +16,10 @@ that statement. Python never holds the rows.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Sequence
 
 import yaml
 
@@ -133,7 +133,7 @@ def load_companies_house(
         paths = [paths]
 
     def prepare(sources: list[SourceFile]) -> tuple[list[SourceFile], Header]:
-        headers = [read_header(s, delimiters=",") for s in sources]
+        headers = [read_header(s) for s in sources]
         for source, header in zip(sources, headers, strict=True):
             require_columns(source, header, REQUIRED, WHAT)
         return sources, same_headers(sources, headers)

@@ -195,7 +195,7 @@ def load_postcodes(
         paths = [paths]
 
     def prepare(sources: list[SourceFile]) -> tuple[list[SourceFile], Header, Columns]:
-        headers = [read_header(s, delimiters=",") for s in sources]
+        headers = [read_header(s) for s in sources]
         header = same_headers(sources, headers)
         fields = find_columns(header.names)
         missing = [f for f in REQUIRED if f not in fields]

@@ -9,8 +9,10 @@ VCSE flag and an address are kept when present.
 
 Each line keeps its sheet, line number and every cell as written (``raw``), and
 its values normalised in SQL: the name key (``sn_name_key``), the postcode
-(``pc_normalise``), company and charity numbers (``reg_company_number``,
-``reg_charity_number``) and the flags (``reg_flag``). Lines naming no supplier
+(``pc_normalise``, or the first postcode inside an address-like cell), company
+and charity numbers (``reg_company_number``, ``reg_charity_number``; a charity
+number written in the company-number column, such as ``CHA1049226``, is taken as
+the charity number) and the flags (``reg_flag``). Lines naming no supplier
 are skipped and counted. Loading a list again replaces that member's list.
 """
 
@@ -131,7 +133,11 @@ def _select(sheet: _Sheet, member_id: int, load_id: int) -> str:
                name, sn_name_key(name), ref, {cell('address')},
                postcode_raw, coalesce(pc_normalise(postcode_raw), pc_find(postcode_raw)),
                company_raw, reg_company_number(company_raw),
-               charity_raw, reg_charity_number(charity_raw),
+               charity_raw,
+               coalesce(reg_charity_number(charity_raw),
+                        -- a charity number written in the company number column ('CHA1049226')
+                        CASE WHEN regexp_matches(upper(company_raw), '^\\s*(CHA|CHARITY|CC|RCN|REG)[^A-Z]')
+                             THEN reg_charity_number(regexp_extract(company_raw, '([0-9]{{5,8}})', 1)) END),
                reg_flag(sme_raw), reg_flag(vcse_raw), sme_raw, vcse_raw,
                [{raw}]
         FROM (
@@ -205,7 +211,8 @@ def load_supplier_list(
             raise BadFileError("the supplier list has a header but no suppliers below it")
         bad = con.execute(
             """SELECT count(*) FILTER (WHERE postcode_raw IS NOT NULL AND postcode IS NULL),
-                      count(*) FILTER (WHERE company_number_raw IS NOT NULL AND company_number IS NULL),
+                      count(*) FILTER (WHERE company_number_raw IS NOT NULL AND company_number IS NULL
+                                       AND NOT (charity_number_raw IS NULL AND charity_number IS NOT NULL)),
                       count(*) FILTER (WHERE charity_number_raw IS NOT NULL AND charity_number IS NULL)
                FROM member_suppliers WHERE load_id = ?""", [load_id]).fetchall()[0]
         for n, what in zip(bad, ("postcode", "company number", "charity number"), strict=True):

@@ -84,6 +84,42 @@ GROUP BY ALL ORDER BY m.name, f.name, f.ingested_at
 """
 
 
+SUPPLIERS_SQL = """
+WITH spend AS (
+    SELECT q.entity_id, sum(r.amount) AS total_spend, count(*) AS payments,
+           min(r.payment_date) AS first_payment, max(r.payment_date) AS last_payment
+    FROM records r JOIN files f USING (file_id) JOIN members m ON m.member_id = r.member_id
+    JOIN payees q ON q.member_id = r.member_id AND q.supplier_name = r.supplier_name
+                 AND q.supplier_ref = coalesce(r.supplier_ref, '')
+    WHERE r.status = 'loaded' AND f.status = 'active' {member_filter}
+    GROUP BY q.entity_id
+)
+SELECT e.entity_id AS supplier_id, e.display_name AS name, e.class, e.class_reason,
+       e.personal, e.postcode, e.company_number, e.charity_number,
+       e.class = 'vcse' AS vcse, e.payees AS names, e.members,
+       round(e.min_probability, 4) AS min_match_probability,
+       s.total_spend, s.payments, s.first_payment, s.last_payment
+FROM supplier_entities e JOIN spend s USING (entity_id)
+ORDER BY s.total_spend DESC, e.entity_id
+"""
+
+SUPPLIER_NAMES_SQL = """
+SELECT m.name AS member, q.supplier_name, nullif(q.supplier_ref, '') AS supplier_ref,
+       q.entity_id AS supplier_id, round(q.match_probability, 4) AS match_probability,
+       q.class, q.class_reason, q.personal, q.payee_id, q.name_key,
+       sum(r.amount) AS total_spend, count(*) AS payments
+FROM payees q JOIN members m ON m.member_id = q.member_id
+JOIN records r ON r.member_id = q.member_id AND r.supplier_name = q.supplier_name
+              AND coalesce(r.supplier_ref, '') = q.supplier_ref AND r.status = 'loaded'
+JOIN files f ON f.file_id = r.file_id AND f.status = 'active'
+WHERE true {member_filter}
+GROUP BY ALL
+ORDER BY 1, 2, 3
+"""
+
+TABLES = ("payments", "quarantine", "files", "suppliers", "supplier-names")
+
+
 def export_query(ws: Workspace, table: str, member: str | None = None) -> tuple[str, list]:
     params: list = []
     member_filter = ""
@@ -96,6 +132,10 @@ def export_query(ws: Workspace, table: str, member: str | None = None) -> tuple[
         return PAYMENTS_SQL.format(member_filter=member_filter), params
     if table == "files":
         return FILES_SQL.format(member_filter=member_filter), params
+    if table in ("suppliers", "supplier-names"):
+        _require_resolved(ws)
+        sql = SUPPLIERS_SQL if table == "suppliers" else SUPPLIER_NAMES_SQL
+        return sql.format(member_filter=member_filter), params
     if table == "quarantine":
         width = ws.con.execute(
             "SELECT coalesce(max(len(raw)), 0) FROM records WHERE status = 'quarantined'"
@@ -104,7 +144,12 @@ def export_query(ws: Workspace, table: str, member: str | None = None) -> tuple[
         return QUARANTINE_SQL.format(
             member_filter=member_filter, raw_columns=raw or "NULL AS raw_1"
         ), params
-    raise AnchornetError(f"unknown table {table!r}; choose payments, quarantine or files")
+    raise AnchornetError(f"unknown table {table!r}; choose one of {', '.join(TABLES)}")
+
+
+def _require_resolved(ws: Workspace) -> None:
+    if ws.con.execute("SELECT count(*) FROM payees").fetchall()[0][0] == 0:
+        raise AnchornetError("no suppliers yet: run `anchornet suppliers resolve` first")
 
 
 def infer_format(path: Path, fmt: str | None) -> str:
@@ -153,7 +198,7 @@ def _write(ws: Workspace, sql: str, params: list, tmp: Path, fmt: str, sheet: st
         names = [d[0] for d in result.description]
         book = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False,
                                               "strings_to_formulas": False, "strings_to_urls": False})
-        ws_sheet = book.add_worksheet(sheet[:31])
+        ws_sheet = book.add_worksheet(sheet.replace("-", " ")[:31])
         bold = book.add_format({"bold": True})
         ws_sheet.write_row(0, 0, names, bold)
         row_no = 1

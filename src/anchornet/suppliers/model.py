@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 from anchornet.errors import AnchornetError
 
 U_SAMPLE_PAIRS = 200_000
+MIN_INFORMATIVE = 100  # sampled pairs where a comparison can be made, to re-estimate its u
 
 
 @dataclass
@@ -103,13 +104,20 @@ def vat_level(a: str | None, b: str | None) -> str:
 
 
 _PAYEE_SQL = """
-SELECT p.payee_id, p.member_id, p.name_key, p.trading_key, p.supplier_ref, p.vat_number,
-       coalesce(refs.payments, 0) >= 2 AS informative_ref
-FROM payees p
-LEFT JOIN (
+WITH refs AS (
     SELECT member_id, coalesce(supplier_ref, '') AS supplier_ref, count(*) AS payments
     FROM payments GROUP BY ALL
-) refs USING (member_id, supplier_ref)
+),
+cats AS (
+    SELECT member_id, supplier_name, coalesce(supplier_ref, '') AS supplier_ref,
+           list(DISTINCT coalesce(category, '')) AS categories
+    FROM payments GROUP BY ALL
+)
+SELECT p.payee_id, p.member_id, p.name_key, p.trading_key, p.supplier_ref, p.vat_number,
+       coalesce(refs.payments, 0) >= 2 AS informative_ref, c.categories
+FROM payees p
+LEFT JOIN refs USING (member_id, supplier_ref)
+LEFT JOIN cats c USING (member_id, supplier_name, supplier_ref)
 WHERE p.matchable
 """
 
@@ -118,13 +126,23 @@ def _payees(con) -> dict[int, tuple]:
     return {row[0]: row[1:] for row in con.execute(_PAYEE_SQL).fetchall()}
 
 
+def category_level(a: list | None, b: list | None) -> str:
+    """Do the two payees' payments share an expenditure category?"""
+    sa = {c for c in a or [] if c}
+    sb = {c for c in b or [] if c}
+    if not sa or not sb:
+        return "na"
+    return "shared" if sa & sb else "disjoint"
+
+
 def levels_for(pa_: tuple, pb_: tuple) -> dict[str, str]:
-    member_a, key_a, trade_a, ref_a, vat_a, inf_a = pa_
-    member_b, key_b, trade_b, ref_b, vat_b, inf_b = pb_
+    member_a, key_a, trade_a, ref_a, vat_a, inf_a, cat_a = pa_
+    member_b, key_b, trade_b, ref_b, vat_b, inf_b, cat_b = pb_
     return {
         "name": name_level(key_a, key_b, trade_a, trade_b),
         "reference": reference_level(member_a, member_b, ref_a, ref_b, inf_a, inf_b),
         "vat_number": vat_level(vat_a, vat_b),
+        "category": category_level(cat_a, cat_b),
     }
 
 
@@ -153,10 +171,17 @@ def estimate_u(con, model: Model, seed: int = 1) -> Model:
     levels = {}
     for comparison, by_level in model.levels.items():
         total = sum(counts[comparison].values())
+        informative = total - counts[comparison].get("na", 0)
+        if informative < MIN_INFORMATIVE:
+            levels[comparison] = by_level  # too little data here to estimate: keep the model's u
+            continue
         levels[comparison] = {}
         for level, p in by_level.items():
             # Laplace smoothing keeps a level never seen at random from weighing infinitely.
-            u = (counts[comparison][level] + 0.5) / (total + 0.5 * len(by_level))
+            seen = counts[comparison][level]
+            u = (seen + 0.5) / (total + 0.5 * len(by_level))
+            if seen == 0:
+                u = min(u, p["u"])  # never seen at random: the sample cannot resolve it
             levels[comparison][level] = {"m": p["m"], "u": u}
     return Model(model.prior, model.threshold, model.review_band, levels)
 

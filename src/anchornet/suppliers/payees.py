@@ -91,4 +91,5 @@ def settle_weak_persons(con: duckdb.DuckDBPyConnection) -> None:
           AND payees.class_reason = {_q(WEAK_PERSON_REASON)}
         """
     )
-    con.execute("UPDATE payees SET entity_id = NULL, match_probability = NULL WHERE personal")
+    # Payees that only looked like persons and matched no organisation stay personal; they
+    # keep their entity (one anonymous payee), which is marked personal.

@@ -135,9 +135,19 @@ def _rebuild_entities(con) -> None:
             SELECT entity_id, arg_min(class, ({_CLASS_RANK}) * 1e15 - value) AS class,
                    arg_min(class_reason, ({_CLASS_RANK}) * 1e15 - value) AS class_reason
             FROM p GROUP BY entity_id
+        ),
+        sets AS (
+            SELECT q.entity_id, o.field, arg_max(o.value, o.override_id) AS value
+            FROM supplier_overrides o JOIN payees q ON q.payee_id = o.payee_id
+            WHERE o.active AND o.action = 'set' AND o.field <> 'class' AND q.entity_id IS NOT NULL
+            GROUP BY ALL
         )
         SELECT p.entity_id, arg_max(p.supplier_name, p.value) AS display_name,
                arg_max(p.name_key, p.value) AS name_key, any_value(c.class), any_value(c.class_reason),
+               bool_and(p.personal),
+               (SELECT value FROM sets s WHERE s.entity_id = p.entity_id AND s.field = 'postcode'),
+               (SELECT value FROM sets s WHERE s.entity_id = p.entity_id AND s.field = 'company_number'),
+               (SELECT value FROM sets s WHERE s.entity_id = p.entity_id AND s.field = 'charity_number'),
                count(*) AS payees, count(DISTINCT p.member_id) AS members,
                min(p.match_probability) AS min_probability, current_timestamp
         FROM p JOIN cls c USING (entity_id)
