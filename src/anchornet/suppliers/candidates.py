@@ -56,7 +56,7 @@ def _blocks(rows: list[tuple[int, str]]) -> dict[str, list[int]]:
     for index, (_, key) in enumerate(rows):
         words = key.split()
         blocks["F " + words[0]].append(index)
-        blocks["P " + key.replace(" ", "")[:6]].append(index)  # 'A2DOMINION' and 'A2 DOMINION' 
+        blocks["P " + key.replace(" ", "")[:6]].append(index)  # 'A2DOMINION' and 'A2 DOMINION'
         if len(words) > 1:
             blocks[f"L {words[-1]} {words[0][0]}"].append(index)
     split: dict[str, list[int]] = {}

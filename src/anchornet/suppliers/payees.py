@@ -9,11 +9,11 @@ from __future__ import annotations
 import duckdb
 
 from anchornet.suppliers.classify import PERSONAL_CLASSES, WEAK_PERSON_REASON, ClassRules, class_sql
+from anchornet.suppliers.normalise import install_macros
 
 
 def _q(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-from anchornet.suppliers.normalise import install_macros
 
 
 def add_new_payees(con: duckdb.DuckDBPyConnection, rules: ClassRules) -> int:
