@@ -51,14 +51,16 @@ class Workspace:
 
     def __init__(self, path: Path | str, *, create: bool = True, read_only: bool = False):
         self.path = Path(path)
-        self.created = False
+        self.created = False  # this process made the database
+        self.created_dir = False  # ... and the folder it lives in
         db = self.path / DB_NAME
         if not db.exists():
             if not create or read_only:
                 raise WorkspaceError(f"no workspace at {self.path} (nothing has been ingested yet)")
             if self.path.exists() and not self.path.is_dir():
                 raise WorkspaceError(f"{self.path} exists and is not a directory")
-            self.created = not self.path.exists()
+            self.created = True
+            self.created_dir = not self.path.exists()
             self.path.mkdir(parents=True, exist_ok=True)
         try:
             self.con = duckdb.connect(str(db), read_only=read_only)
@@ -155,8 +157,16 @@ class Workspace:
     def discard_if_new(self) -> None:
         """Remove a workspace this process created, after a command failed."""
         self.close()
-        if self.created:
+        if not self.created:
+            return
+        if self.created_dir:
             shutil.rmtree(self.path, ignore_errors=True)
+            return
+        for name in (DB_NAME, DB_NAME + ".wal"):  # the folder was the user's: leave it
+            with contextlib.suppress(OSError):
+                (self.path / name).unlink()
+        with contextlib.suppress(OSError):
+            shutil.rmtree(self.originals_dir)
 
     def __enter__(self) -> Workspace:
         return self

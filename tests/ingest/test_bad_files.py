@@ -66,12 +66,6 @@ def test_cli_refuses_and_leaves_no_workspace(tmp_path, layout, capsys, name, wor
     assert not workspace.exists()
 
 
-@pytest.mark.xfail(
-    reason="workspace.py sets created = not path.exists(): when the --workspace directory "
-    "exists but is empty, a refused ingest still leaves a new anchornet.duckdb in it "
-    "(discard_if_new only removes directories it made)",
-    strict=True,
-)
 def test_cli_refusal_in_an_empty_existing_directory_leaves_it_empty(tmp_path, layout, capsys):
     workspace = tmp_path / "ws"
     workspace.mkdir()
@@ -130,12 +124,6 @@ def test_cli_refuses_supplier_totals_then_loads_them_with_period(tmp_path, layou
                  "--period", "2024-04..2024-06", "--quiet"]) == 0
 
 
-@pytest.mark.xfail(
-    reason="delimited.py read_exact reports reader.line_num after the csv module has read to "
-    "the end of the file ('near line 4'), not the line where the unclosed quote starts (3), "
-    "which docs/ingest.md promises",
-    strict=True,
-)
 def test_unclosed_quote_names_the_line_where_it_starts(ws, layout):
     with pytest.raises(BadFileError) as caught:
         ingest_file(ws, layout("bad-unclosed-quote.csv"), "Anytown")
@@ -229,12 +217,6 @@ def test_mapping_naming_a_missing_column_is_refused(busy_ws, layout, helpers, tm
     assert helpers.snapshot(busy_ws) == before
 
 
-@pytest.mark.xfail(
-    reason="columns.py map_header raises 'the mapping names column ...' without the file's "
-    "name, unlike every other refusal; with several files on one command line the user "
-    "cannot tell which file it is about",
-    strict=True,
-)
 def test_mapping_error_names_the_file(ws, layout, tmp_path):
     mapping = tmp_path / "mapping.yaml"
     mapping.write_text("columns: {supplier_name: 'Payee Name', amount: 'Net'}\n")

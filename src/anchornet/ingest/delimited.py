@@ -97,7 +97,7 @@ def read_exact(text: str, name: str, delim: str) -> Part:
     continuation = 0
     try:
         for cells in reader:
-            start = prev + 1
+            start = prev + 1  # the line this record started on
             prev = reader.line_num
             if not cells:
                 blank += 1
@@ -106,7 +106,7 @@ def read_exact(text: str, name: str, delim: str) -> Part:
             records.append((start, cells))
     except csv.Error as exc:
         raise BadFileError(
-            f"{name}: broken quoting near line {reader.line_num} ({exc}); "
+            f"{name}: broken quoting in the record that starts on line {prev + 1} ({exc}); "
             "a quoted field is not closed or has text after its closing quote"
         ) from None
     width = max((len(c) for _, c in records), default=0)

@@ -144,6 +144,9 @@ def prepare(
         data = path.read_bytes()
         decoded = text.decode(data, path.name)
         encoding, ending = decoded.encoding, decoded.line_ending
+        if encoding == text.MIXED:
+            notes.append("most lines are UTF-8 but some are Windows cp1252; each line was read "
+                         "in its own encoding")
         part, delimiter = delimited.read_delimited(path, decoded, work_dir)
         parts = [part]
     maps: list[tuple[int, ColumnMap] | None] = []
@@ -153,7 +156,10 @@ def prepare(
             maps.append(None)
             continue
         line, cells = found
-        cmap = map_header(cells, synonyms, mapping)
+        try:
+            cmap = map_header(cells, synonyms, mapping)
+        except AnchornetError as exc:
+            raise BadFileError(f"{path.name}: {exc}") from None
         missing = [f for f in REQUIRED if f not in cmap.fields]
         if missing:
             maps.append(None)
@@ -216,19 +222,42 @@ def _insert_part(con, part: Part, select_sql: str) -> None:
 
 def _part_counts(con, file_id: int, part_no: int) -> dict:
     rows = con.execute(
-        """SELECT status, count(*), sum(amount) FILTER (WHERE status = 'loaded'),
-                  sum(CASE WHEN reason = 'footer total' THEN amount END)
+        """SELECT status, count(*), sum(amount) FILTER (WHERE status = 'loaded')
            FROM records WHERE file_id = ? AND part_no = ? GROUP BY status""",
         [file_id, part_no],
     ).fetchall()
-    out = {"blank": 0, "nondata": 0, "loaded": 0, "quarantined": 0, "amount": 0.0, "footer": None}
-    for status, n, amount, footer in rows:
+    out = {"blank": 0, "nondata": 0, "loaded": 0, "quarantined": 0, "amount": 0.0}
+    for status, n, amount in rows:
         out[status] = n
         if amount is not None:
             out["amount"] = float(amount)
-        if footer is not None:
-            out["footer"] = float(footer)
+    totals = con.execute(
+        """SELECT amount, list_contains(list_transform(raw, lambda c: regexp_matches(lower(coalesce(c, '')),
+                  'grand\\s*total')), true)
+           FROM records WHERE file_id = ? AND part_no = ? AND reason = 'footer total'
+             AND amount IS NOT NULL ORDER BY source_line""",
+        [file_id, part_no],
+    ).fetchall()
+    out["footer"] = _file_total([(float(a), grand) for a, grand in totals])
     return out
+
+
+def _file_total(totals: list[tuple[float, bool]]) -> float | None:
+    """The file's own total from its total lines, sub-totals counted once.
+
+    A "Grand Total" line wins; else a last line that equals the sum of the lines
+    before it (sub-totals then their total); else the lines add up (sub-totals only,
+    or one total).
+    """
+    if not totals:
+        return None
+    grand = [a for a, is_grand in totals if is_grand]
+    if grand:
+        return grand[-1]
+    *earlier, last = [a for a, _ in totals]
+    if earlier and abs(sum(earlier) - last) < 0.005:
+        return last
+    return round(sum(a for a, _ in totals), 2)
 
 
 def ingest_file(

@@ -8,12 +8,16 @@ UTF-8 with LF endings for the reader; everything else is read in place.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 from anchornet.errors import BadFileError
 
 # Bytes that cp1252 leaves undefined; a file holding them is read as latin-1.
 _CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+# Well-formed UTF-8 sequences for characters beyond ASCII (é is C3 A9, £ is C2 A3).
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+MIXED = "utf-8 with cp1252 lines"
 
 
 @dataclass
@@ -45,9 +49,23 @@ def detect_encoding(data: bytes) -> tuple[str, int]:
         return "utf-8", 0
     except UnicodeDecodeError:
         pass
+    if _UTF8_MULTIBYTE.search(data):
+        return MIXED, 0  # lines from two systems: UTF-8, with some cp1252 bytes
     if any(b in _CP1252_UNDEFINED for b in set(data)):
         return "latin-1", 0
     return "cp1252", 0
+
+
+def _cp1252_fallback(error: UnicodeDecodeError):
+    """Read each byte that is not valid UTF-8 as cp1252 (latin-1 where cp1252 has none)."""
+    byte = error.object[error.start:error.start + 1]
+    try:
+        return byte.decode("cp1252"), error.start + 1
+    except UnicodeDecodeError:
+        return byte.decode("latin-1"), error.start + 1
+
+
+codecs.register_error("anchornet-cp1252", _cp1252_fallback)
 
 
 def line_ending(data: bytes) -> str:
@@ -65,7 +83,10 @@ def decode(data: bytes, name: str) -> DecodedText:
     if encoding == "utf-8" and b"\x00" in data:
         raise BadFileError(f"{name}: not a spreadsheet or delimited text file (binary data)")
     try:
-        text = data[skip:].decode(encoding)
+        if encoding == MIXED:
+            text = data[skip:].decode("utf-8", errors="anchornet-cp1252")
+        else:
+            text = data[skip:].decode(encoding)
     except UnicodeDecodeError as exc:
         raise BadFileError(f"{name}: cannot decode the text as {encoding}: {exc.reason}") from None
     if "\x00" in text:

@@ -13,10 +13,11 @@ import duckdb
 EARLIEST_DATE = "1901-01-01"
 LATEST_DATE = "2099-12-31"
 
-# Two-digit-year formats come before their four-digit twins: '%Y' would read the
-# '23' of 01/04/23 as the year 23, while '%y' cannot read 2023 (it leaves '23' over).
+# Two-digit-year formats come before their four-digit twins, and ISO after dd-mm-yy:
+# '%Y' would read the '23' of 01/04/23 (or the '21' of 21-04-23) as a year, while
+# '%y' cannot read 2023 (it leaves '23' over) and '%d' cannot read 2023-04-21.
 DAY_FIRST_FORMATS = [
-    "%d/%m/%y", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%y", "%d-%m-%Y", "%d.%m.%y", "%d.%m.%Y",
+    "%d/%m/%y", "%d/%m/%Y", "%d-%m-%y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%y", "%d.%m.%Y",
     "%d-%b-%y", "%d-%b-%Y", "%d %b %y", "%d %b %Y", "%d %B %y", "%d %B %Y", "%d-%B-%y", "%d-%B-%Y",
     "%Y/%m/%d", "%d %b, %Y", "%d %B, %Y", "%A %d %B %Y", "%a %d %b %Y", "%Y%m%d",
 ]

@@ -120,7 +120,9 @@ def load_charities(
 
     def insert(con, plan, load_id: int) -> Inserted:
         source, header = plan
-        reader = read_csv_sql([source], header, null_padding=True)
+        # short rows padded, long rows kept: a stray tab or line break inside the activities
+        # text must not lose the charity, whose numbers, name and postcode come before it
+        reader = read_csv_sql([source], header, null_padding=True, strict=False)
         total = con.execute(f"SELECT count(*) FROM {reader}").fetchall()[0][0]
         rejected, notes = rejected_lines(con)
         loaded = con.execute(f"INSERT INTO charities {_select(header, reader, load_id)}").fetchall()[0][0]

@@ -261,11 +261,14 @@ def lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def read_csv_sql(sources: list[SourceFile], header: Header, *, null_padding: bool = False) -> str:
+def read_csv_sql(sources: list[SourceFile], header: Header, *, null_padding: bool = False,
+                 strict: bool = True) -> str:
     """A ``read_csv`` over the files, every column VARCHAR under its trimmed name.
 
     Rows the reader cannot parse are skipped and recorded (``store_rejects``), so one
-    broken line does not sink a five-million-row load; ``rejected_lines`` counts them.
+    broken line does not sink a five-million-row load; ``rejected_lines`` counts them
+    (call ``clear_rejects`` before the read). ``null_padding`` pads short rows with
+    NULLs, and ``strict=False`` keeps rows with extra fields (the extra values dropped).
     """
     files = "[" + ", ".join(lit(str(s.path)) for s in sources) + "]"
     columns = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in header.names) + "}"
@@ -273,26 +276,32 @@ def read_csv_sql(sources: list[SourceFile], header: Header, *, null_padding: boo
     return (
         f"read_csv({files}, header=true, auto_detect=false, delim={lit(header.delimiter)}, "
         f"quote={quote}, escape={quote}, columns={columns}, encoding={lit(header.encoding)}, "
-        f"null_padding={str(null_padding).lower()}, parallel=true, store_rejects=true, "
+        f"null_padding={str(null_padding).lower()}, strict_mode={str(strict).lower()}, parallel=true, "
+        "store_rejects=true, "
         f"rejects_scan='_register_reject_scans', rejects_table='_register_rejects')"
     )
 
 
+def clear_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget the lines earlier reads on this connection rejected (DuckDB appends to the tables)."""
+    for table in ("_register_rejects", "_register_reject_scans"):
+        con.execute(f"DROP TABLE IF EXISTS temp.{table}")
+
+
 def rejected_lines(con: duckdb.DuckDBPyConnection) -> tuple[int, list[str]]:
-    """How many lines the last read skipped, and a note naming the first few."""
+    """How many lines the reads since ``clear_rejects`` skipped, and a note naming the first few."""
     try:
         rows = con.execute(
-            """SELECT s.file_path, e.line, e.error_type FROM _register_rejects e
+            """SELECT s.file_path, e.line, min(e.error_type) FROM _register_rejects e
                JOIN _register_reject_scans s USING (scan_id, file_id)
-               ORDER BY s.file_path, e.line"""
+               GROUP BY ALL ORDER BY s.file_path, e.line"""
         ).fetchall()
     except duckdb.Error:
         return 0, []
-    lines = {(f, line) for f, line, _ in rows}
-    if not lines:
+    if not rows:
         return 0, []
     first = ", ".join(f"line {line} ({why.lower()})" for _, line, why in rows[:5])
-    return len(lines), [f"{len(lines):,} line(s) could not be read and were skipped: {first}"]
+    return len(rows), [f"{len(rows):,} line(s) could not be read and were skipped: {first}"]
 
 
 # -- the load ------------------------------------------------------------------
@@ -374,6 +383,7 @@ def run_load(
                 "AND status = 'active'", [register, mid]).fetchall()]
             load_id = con.execute("SELECT nextval('register_load_id_seq')").fetchall()[0][0]
             clear(con)
+            clear_rejects(con)
             done = insert(con, plan, load_id)
             vintage = done.vintage
             if vintage is None and vintage_from_name:
