@@ -237,5 +237,13 @@ def cmd_demo(args, workspace: Path) -> int:
             f"£{summary['amount_loaded']:,.2f} in all; every line of every file accounted for "
             f"({summary['accounted']:,} of {summary['lines_total']:,})."
         )
+        ws = open_workspace(workspace, read_only=True)
+        suppliers, personal = ws.con.execute(
+            "SELECT count(*) FILTER (WHERE NOT personal), count(*) FILTER (WHERE personal) "
+            "FROM supplier_entities").fetchall()[0]
+        ws.close()
+        out.print(f"Suppliers: {suppliers:,} organisations resolved from the payees "
+                  f"({personal:,} possible private individuals kept anonymous); "
+                  "see `anchornet suppliers review`.")
         out.print(f"Quality report: {report}")
     return 0

@@ -173,10 +173,7 @@ def _status(args, workspace: Path) -> int:
 
     ws = open_workspace(workspace, read_only=True)
     try:
-        if ws.schema_version() < 2:
-            loads = []  # made by an anchornet without registers, and opened read-only: nothing loaded
-        else:
-            loads = register_status(ws, include_replaced=args.all)
+        loads = register_status(ws, include_replaced=args.all)
     finally:
         ws.close()
     if args.json:

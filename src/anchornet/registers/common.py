@@ -290,14 +290,17 @@ def clear_rejects(con: duckdb.DuckDBPyConnection) -> None:
 
 def rejected_lines(con: duckdb.DuckDBPyConnection) -> tuple[int, list[str]]:
     """How many lines the reads since ``clear_rejects`` skipped, and a note naming the first few."""
-    try:
-        rows = con.execute(
-            """SELECT s.file_path, e.line, min(e.error_type) FROM _register_rejects e
-               JOIN _register_reject_scans s USING (scan_id, file_id)
-               GROUP BY ALL ORDER BY s.file_path, e.line"""
-        ).fetchall()
-    except duckdb.Error:
+    # (a failed query would abort the load's transaction: look before reading)
+    present = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name IN "
+        "('_register_rejects', '_register_reject_scans')").fetchall()[0][0]
+    if present < 2:
         return 0, []
+    rows = con.execute(
+        """SELECT s.file_path, e.line, min(e.error_type) FROM _register_rejects e
+           JOIN _register_reject_scans s USING (scan_id, file_id)
+           GROUP BY ALL ORDER BY s.file_path, e.line"""
+    ).fetchall()
     if not rows:
         return 0, []
     first = ", ".join(f"line {line} ({why.lower()})" for _, line, why in rows[:5])
@@ -420,6 +423,10 @@ TABLES = {
 
 def register_status(ws: Workspace, *, include_replaced: bool = False) -> list[dict]:
     """The loads in the workspace, newest first per register (active ones only by default)."""
+    exists = ws.con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'register_loads'").fetchall()[0][0]
+    if not exists:
+        return []  # a workspace opened read-only before its registers migration ran: nothing loaded
     rows = ws.con.execute(
         f"""SELECT l.load_id, l.register, m.name, l.file_name, l.source_files, l.sha256, l.size_bytes,
                    l.rows_loaded, l.rows_skipped, l.vintage, l.options_json, l.notes_json, l.status,

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import yaml
 
+from anchornet.errors import BadFileError
 from anchornet.registers.common import (
     Header,
     Inserted,
@@ -151,7 +152,7 @@ def load_companies_house(
         if blank:
             notes.append(f"{blank:,} row(s) without a company number were left out")
         if loaded - blank == 0:
-            raise _empty(sources)
+            raise BadFileError(f"{sources[0].name}: the file has a header but no companies")
         bands = dict(con.execute(
             "SELECT size_band, count(*) FROM companies WHERE load_id = ? GROUP BY ALL", [load_id]).fetchall())
         if bands.get("unknown"):
@@ -165,9 +166,3 @@ def load_companies_house(
         picker=lambda name, infos: pick_text_members(name, infos, suffixes=(".csv",)),
         force=force, progress=progress, vintage_from_name=vintage_from_name,
     )
-
-
-def _empty(sources: list[SourceFile]):
-    from anchornet.errors import BadFileError
-
-    return BadFileError(f"{sources[0].name}: the file has a header but no companies")

@@ -3,8 +3,7 @@
 The file is streamed to ``<name>.part`` in the target folder and renamed when
 complete, so an interrupted download never leaves a file that looks whole.
 
-Where the files are published (checked May 2024 onwards; pass ``--url`` when a
-publisher moves them):
+Where the publishers put the files (pass ``--url`` when a publisher moves them):
 
 - Companies House: the "Free Company Data Product" page
   https://download.companieshouse.gov.uk/en_output.html lists
@@ -114,8 +113,8 @@ def download(
 ) -> Path:
     """Stream ``url`` into ``to_dir``; return the file's path."""
     to_dir = Path(to_dir)
-    to_dir.mkdir(parents=True, exist_ok=True)
     with _open(_check_url(url), timeout) as response:
+        to_dir.mkdir(parents=True, exist_ok=True)  # only once the publisher answers
         headers = response.headers
         total = headers.get("Content-Length")
         total = int(total) if total and total.isdigit() else None
