@@ -175,11 +175,11 @@ class Workspace:
         self.close()
 
     def member_id(self, name: str, *, create: bool = False) -> int | None:
-        row = self.con.execute("SELECT member_id FROM members WHERE name = ?", [name]).fetchone()
-        if row:
-            return row[0]
+        rows = self.con.execute("SELECT member_id FROM members WHERE name = ?", [name]).fetchall()
+        if rows:
+            return rows[0][0]
         if not create:
             return None
         return self.con.execute(
             "INSERT INTO members (name) VALUES (?) RETURNING member_id", [name]
-        ).fetchone()[0]
+        ).fetchall()[0][0]

@@ -372,7 +372,8 @@ def run_load(
         if same:
             load_id, rows, skipped, vintage, notes = same
             return LoadResult(register, "unchanged", load_id, names, rows, skipped or 0, member, vintage,
-                              ["already loaded: identical file, nothing changed"], time.monotonic() - started)
+                              ["already loaded: identical file, nothing changed"],
+                              round(time.monotonic() - started, 3))
     install_macros(ws.con)
     with opened_sources(ws, paths, picker, progress) as sources:
         say("reading the header")
@@ -413,6 +414,7 @@ def run_load(
 
 # -- status ---------------------------------------------------------------------
 
+# register -> the table its rows are in
 TABLES = {
     "companies-house": "companies",
     "charities": "charities",
@@ -439,7 +441,8 @@ def register_status(ws: Workspace, *, include_replaced: bool = False) -> list[di
     for (load_id, register, member, file_name, sources, sha, size, rows_loaded, rows_skipped, vintage,
          options, notes, status, replaced_by, loaded_at, seconds) in rows:
         out.append({
-            "load_id": load_id, "register": register, "member": member, "file": file_name,
+            "load_id": load_id, "register": register, "table": TABLES.get(register), "member": member,
+            "file": file_name,
             "source_files": list(sources or []), "sha256": sha, "size_bytes": size,
             "rows_loaded": rows_loaded, "rows_skipped": rows_skipped, "vintage": vintage,
             "options": json.loads(options), "notes": json.loads(notes), "status": status,
