@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from anchornet.suppliers import candidates, cluster, overrides
 from anchornet.suppliers.classify import ClassRules
+from anchornet.suppliers.link import link_entities
 from anchornet.suppliers.model import Model, estimate_u, score_candidates
 from anchornet.suppliers.normalise import install_macros
 from anchornet.suppliers.payees import add_new_payees, propagate_personal_references, settle_weak_persons
@@ -58,6 +59,8 @@ def resolve(ws: Workspace, *, model: Model | None = None, rescore: bool = False,
             score_candidates(con, estimate_u(con, model))
         say("clustering")
         entities = _cluster(con, model)
+        say("linking to registers")
+        link_entities(con)
         con.execute("DROP TABLE IF EXISTS _cand")
         payees, personal = con.execute(
             "SELECT count(*), count(*) FILTER (WHERE personal) FROM payees"
@@ -120,7 +123,9 @@ def _rebuild_entities(con) -> None:
     con.execute("DELETE FROM supplier_entities")
     con.execute(
         f"""
-        INSERT INTO supplier_entities
+        INSERT INTO supplier_entities (entity_id, display_name, name_key, class, class_reason,
+            personal, postcode, company_number, charity_number, payees, members, min_probability,
+            updated_at)
         WITH spend AS (
             SELECT member_id, supplier_name, coalesce(supplier_ref, '') AS supplier_ref,
                    count(*) AS n, sum(abs(amount)) AS value
