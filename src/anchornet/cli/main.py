@@ -56,9 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     suppliers_commands.add_parsers(sub)
 
-    from anchornet.cli import registers_commands
+    from anchornet.cli import analysis_commands, registers_commands
 
     registers_commands.add_parsers(sub)
+    analysis_commands.add_parsers(sub)
 
     p = sub.add_parser("demo", help="build the demo workspace from the bundled sample")
     p.add_argument("--quiet", "-q", action="store_true")
@@ -71,12 +72,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 0
-    from anchornet.cli import commands, registers_commands, suppliers_commands
+    from anchornet.cli import analysis_commands, commands, registers_commands, suppliers_commands
 
-    handler = (
-        getattr(commands, f"cmd_{args.command}", None)
-        or getattr(suppliers_commands, f"cmd_{args.command}", None)
-        or getattr(registers_commands, f"cmd_{args.command}")
+    handler = next(
+        getattr(module, f"cmd_{args.command}")
+        for module in (commands, suppliers_commands, registers_commands, analysis_commands)
+        if hasattr(module, f"cmd_{args.command}")
     )
     workspace = args.workspace or default_path()
     try:

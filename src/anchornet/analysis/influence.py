@@ -1,0 +1,56 @@
+"""Influenceable-spend rules: data, compiled to SQL, with their effect always shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from anchornet.errors import AnchornetError
+
+
+@dataclass
+class Rule:
+    name: str
+    why: str
+    payee_classes: list[str]
+    category_matches: str | None
+
+    def sql(self) -> str:
+        parts = []
+        if self.payee_classes:
+            classes = ", ".join("'" + c.replace("'", "''") + "'" for c in self.payee_classes)
+            parts.append(f"payee_class IN ({classes})")
+        if self.category_matches:
+            pattern = self.category_matches.replace("'", "''")
+            parts.append(f"regexp_matches(coalesce(category, ''), '{pattern}')")
+        return "(" + " OR ".join(parts) + ")" if parts else "false"
+
+
+def load_rules(workspace_dir: Path | None = None) -> list[Rule]:
+    own = workspace_dir / "influence.yaml" if workspace_dir else None
+    if own is not None and own.exists():
+        text = own.read_text(encoding="utf-8")
+    else:
+        text = resources.files("anchornet.analysis").joinpath("influence.yaml").read_text("utf-8")
+    try:
+        data = yaml.safe_load(text) or {}
+        return [
+            Rule(r["name"], r.get("why", ""), list(r.get("payee_classes", []) or []),
+                 r.get("category_matches"))
+            for r in data.get("exclude", []) or []
+        ]
+    except (yaml.YAMLError, KeyError, TypeError) as exc:
+        raise AnchornetError(f"the influenceable-spend rules cannot be read: {exc}") from None
+
+
+def excluded_by_sql(rules: list[Rule]) -> str:
+    """SQL giving the name of the first rule that excludes a payment, or NULL."""
+    if not rules:
+        return "CAST(NULL AS VARCHAR)"
+    whens = " ".join(
+        f"WHEN {r.sql()} THEN '" + r.name.replace("'", "''") + "'" for r in rules
+    )
+    return f"CASE {whens} END"

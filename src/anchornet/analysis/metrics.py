@@ -1,0 +1,260 @@
+"""The spend metrics: one SQL relation of analysable payments, and the figures on it.
+
+Every share is returned with its numerator, its denominator and its coverage (the
+part of the denominator whose answer is known), so "unknown" is always shown and
+figures reconcile: the parts sum to the totals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from anchornet.analysis.influence import Rule, excluded_by_sql, load_rules
+from anchornet.analysis.periods import Window, bucket_sql
+from anchornet.errors import AnchornetError
+from anchornet.ingest.period import Period
+from anchornet.workspace import Workspace
+
+BASE_SQL = """
+SELECT r.member_id, m.name AS member, r.file_id, f.name AS source_file, r.part_no, r.source_line,
+       r.amount, r.category, r.service_area, r.supplier_name, r.payment_date,
+       coalesce(r.payment_date, r.period_start, f.period_start) AS span_start,
+       coalesce(r.payment_date, r.period_end, f.period_end) AS span_end,
+       q.payee_id, q.entity_id,
+       coalesce(e.class, q.class, 'unknown') AS payee_class,
+       coalesce(e.personal, q.personal, false) AS personal,
+       CASE WHEN coalesce(e.personal, q.personal, false) THEN NULL ELSE e.display_name END AS supplier,
+       e.sme, e.postcode, e.size_band
+FROM records r
+JOIN files f ON f.file_id = r.file_id AND f.status = 'active'
+JOIN members m ON m.member_id = r.member_id
+LEFT JOIN payees q ON q.member_id = r.member_id AND q.supplier_name = r.supplier_name
+                  AND q.supplier_ref = coalesce(r.supplier_ref, '')
+LEFT JOIN supplier_entities e ON e.entity_id = q.entity_id
+WHERE r.status = 'loaded'
+"""
+
+
+@dataclass
+class Scope:
+    """Which payments a figure is about: some members (or all), a window of time."""
+
+    members: list[str] = field(default_factory=list)
+    period: Period | None = None
+
+    def describe(self) -> dict:
+        return {"members": self.members or "all", "period": str(self.period) if self.period else "all"}
+
+
+def _q(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+class Analysis:
+    """Figures for one scope of one workspace."""
+
+    def __init__(self, ws: Workspace, scope: Scope | None = None, rules: list[Rule] | None = None):
+        self.ws = ws
+        self.scope = scope or Scope()
+        self.rules = rules if rules is not None else load_rules(ws.path)
+        known = {r[0] for r in ws.con.execute("SELECT name FROM members").fetchall()}
+        unknown = [m for m in self.scope.members if m not in known]
+        if unknown:
+            raise AnchornetError(
+                f"no member called {', '.join(map(repr, unknown))}; members are: "
+                + (", ".join(sorted(known)) or "(none yet)")
+            )
+
+    # -- the relation everything is computed on ------------------------------------
+    def relation(self) -> str:
+        members = ""
+        if self.scope.members:
+            members = "AND member IN (" + ", ".join(_q(m) for m in self.scope.members) + ")"
+        window = Window(self.scope.period).sql("span_start", "span_end")
+        return f"""
+            SELECT *, {excluded_by_sql(self.rules)} AS excluded_by
+            FROM ({BASE_SQL}) base
+            WHERE {window} {members}
+        """
+
+    def _one(self, sql: str) -> dict:
+        cur = self.ws.con.cursor()
+        result = cur.execute(sql)
+        names = [d[0] for d in result.description]
+        rows = result.fetchall()
+        return dict(zip(names, rows[0], strict=True)) if rows else {}
+
+    def _all(self, sql: str) -> list[dict]:
+        cur = self.ws.con.cursor()
+        result = cur.execute(sql)
+        names = [d[0] for d in result.description]
+        return [dict(zip(names, r, strict=True)) for r in result.fetchall()]
+
+    # -- figures ------------------------------------------------------------------
+    def outside_window(self) -> dict:
+        """Payments left out because their known span crosses the window's edges."""
+        if self.scope.period is None:
+            return {"payments": 0, "amount": 0.0}
+        p = self.scope.period
+        members = ""
+        if self.scope.members:
+            members = "AND member IN (" + ", ".join(_q(m) for m in self.scope.members) + ")"
+        row = self._one(f"""
+            SELECT count(*) AS payments, coalesce(sum(amount), 0) AS amount FROM ({BASE_SQL}) b
+            WHERE NOT (span_start >= DATE '{p.start}' AND span_end <= DATE '{p.end}')
+              AND span_start <= DATE '{p.end}' AND span_end >= DATE '{p.start}' {members}
+        """)
+        return {"payments": row["payments"], "amount": float(row["amount"])}
+
+    def headline(self) -> dict:
+        rel = self.relation()
+        row = self._one(f"""
+            SELECT count(*) AS payments,
+                   coalesce(sum(amount), 0) AS total,
+                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL), 0) AS influenceable,
+                   count(DISTINCT entity_id) FILTER (WHERE NOT personal) AS suppliers,
+                   count(DISTINCT payee_id) FILTER (WHERE personal) AS personal_payees,
+                   count(*) FILTER (WHERE payee_id IS NULL) AS unresolved_payments,
+                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND sme), 0) AS sme,
+                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND sme IS NOT NULL), 0) AS sme_known,
+                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND payee_class = 'vcse'), 0) AS vcse,
+                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND payee_class <> 'unknown'), 0)
+                       AS class_known,
+                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND postcode IS NOT NULL), 0)
+                       AS located
+            FROM ({rel})
+        """)
+        excluded = self._all(f"""
+            SELECT excluded_by AS rule, count(*) AS payments, sum(amount) AS amount
+            FROM ({rel}) WHERE excluded_by IS NOT NULL GROUP BY 1 ORDER BY 3 DESC
+        """)
+        infl = float(row["influenceable"])
+        return {
+            "scope": self.scope.describe(),
+            "payments": row["payments"],
+            "total_spend": float(row["total"]),
+            "excluded": [
+                {**e, "amount": float(e["amount"]),
+                 "why": next((r.why for r in self.rules if r.name == e["rule"]), "")}
+                for e in excluded
+            ],
+            "influenceable_spend": infl,
+            "suppliers": row["suppliers"],
+            "personal_payees": row["personal_payees"],
+            "unresolved_payments": row["unresolved_payments"],
+            "sme": share(float(row["sme"]), float(row["sme_known"]), infl),
+            "vcse": share(float(row["vcse"]), float(row["class_known"]), infl),
+            "located": {  # where suppliers are is itself the coverage of every local share
+                "numerator": round(float(row["located"]), 2), "denominator": round(infl, 2),
+                "share": round(float(row["located"]) / infl, 4) if infl else None,
+            },
+            "outside_window": self.outside_window(),
+        }
+
+    def by(self, dimension: str, limit: int | None = None) -> list[dict]:
+        """Spend by member, category or service area, largest first."""
+        columns = {"member": "member", "category": "category", "service_area": "service_area"}
+        if dimension not in columns:
+            raise AnchornetError(f"cannot break spend down by {dimension!r}")
+        col = columns[dimension]
+        rows = self._all(f"""
+            SELECT coalesce({col}, '(not given)') AS {dimension}, count(*) AS payments,
+                   sum(amount) AS total_spend,
+                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL), 0) AS influenceable_spend
+            FROM ({self.relation()}) GROUP BY 1 ORDER BY 3 DESC {f'LIMIT {int(limit)}' if limit else ''}
+        """)
+        return [{**r, "total_spend": float(r["total_spend"]),
+                 "influenceable_spend": float(r["influenceable_spend"])} for r in rows]
+
+    def top_suppliers(self, limit: int = 300) -> list[dict]:
+        """The largest suppliers by influenceable spend; never a person or a redacted payee."""
+        rows = self._all(f"""
+            SELECT entity_id AS supplier_id, any_value(supplier) AS supplier,
+                   any_value(payee_class) AS class, any_value(sme) AS sme,
+                   any_value(postcode) AS postcode,
+                   count(DISTINCT member) AS members, count(*) AS payments, sum(amount) AS spend
+            FROM ({self.relation()})
+            WHERE excluded_by IS NULL AND NOT personal AND entity_id IS NOT NULL
+            GROUP BY entity_id ORDER BY spend DESC, entity_id LIMIT {int(limit)}
+        """)
+        return [{**r, "spend": float(r["spend"])} for r in rows]
+
+    def shared_suppliers(self, min_members: int = 2, limit: int = 100) -> list[dict]:
+        rows = self._all(f"""
+            SELECT entity_id AS supplier_id, any_value(supplier) AS supplier,
+                   list(DISTINCT member ORDER BY member) AS members, sum(amount) AS spend
+            FROM ({self.relation()})
+            WHERE NOT personal AND entity_id IS NOT NULL
+            GROUP BY entity_id HAVING count(DISTINCT member) >= {int(min_members)}
+            ORDER BY spend DESC LIMIT {int(limit)}
+        """)
+        return [{**r, "spend": float(r["spend"])} for r in rows]
+
+    def trend(self, grain: str = "quarter") -> dict:
+        """Each headline share by period; payments that cannot be placed at this grain apart."""
+        bucket = bucket_sql(grain, "span_start", "span_end")
+        rows = self._all(f"""
+            SELECT {bucket} AS period, count(*) AS payments, sum(amount) AS total_spend,
+                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL), 0) AS influenceable,
+                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND sme), 0) AS sme,
+                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND sme IS NOT NULL), 0) AS sme_known,
+                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND payee_class = 'vcse'), 0) AS vcse,
+                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND payee_class <> 'unknown'), 0)
+                       AS class_known
+            FROM ({self.relation()}) GROUP BY 1 ORDER BY 1 NULLS LAST
+        """)
+        periods, unplaced = [], None
+        for r in rows:
+            infl = float(r["influenceable"])
+            item = {
+                "period": r["period"], "payments": r["payments"], "total_spend": float(r["total_spend"]),
+                "influenceable_spend": infl,
+                "sme": share(float(r["sme"]), float(r["sme_known"]), infl),
+                "vcse": share(float(r["vcse"]), float(r["class_known"]), infl),
+            }
+            if r["period"] is None:
+                unplaced = {"payments": r["payments"], "total_spend": float(r["total_spend"])}
+            else:
+                periods.append(item)
+        return {"grain": grain, "periods": periods, "not_placeable_at_this_grain": unplaced}
+
+    def payments_behind(self, *, supplier_id: int | None = None, category: str | None = None,
+                        member: str | None = None, excluded: bool | None = None,
+                        limit: int = 1000) -> list[dict]:
+        """Drill down: the payments behind a figure, with their lineage."""
+        where = ["true"]
+        if supplier_id is not None:
+            where.append(f"entity_id = {int(supplier_id)}")
+        if category is not None:
+            where.append(f"coalesce(category, '(not given)') = {_q(category)}")
+        if member is not None:
+            where.append(f"member = {_q(member)}")
+        if excluded is not None:
+            where.append("excluded_by IS NOT NULL" if excluded else "excluded_by IS NULL")
+        rows = self._all(f"""
+            SELECT member, source_file, source_line, payment_date, amount, category, service_area,
+                   CASE WHEN personal THEN NULL ELSE supplier_name END AS supplier_name,
+                   entity_id AS supplier_id, payee_class, excluded_by
+            FROM ({self.relation()}) WHERE {' AND '.join(where)}
+            ORDER BY abs(amount) DESC LIMIT {int(limit)}
+        """)
+        return [{**r, "amount": float(r["amount"])} for r in rows]
+
+
+def share(part: float, known: float, whole: float) -> dict:
+    """A share with its coverage: part / whole, and the part of whole that is known.
+
+    ``share`` is of the whole (so unknown stays unknown and is never split pro rata), and
+    is None when nothing is known;
+    ``share_of_known`` is of the known part only, for context.
+    """
+    return {
+        "numerator": round(part, 2),
+        "known": round(known, 2),
+        "denominator": round(whole, 2),
+        # nothing known: the share is unknown, not zero
+        "share": round(part / whole, 4) if whole and known else None,
+        "share_of_known": round(part / known, 4) if known else None,
+        "coverage": round(known / whole, 4) if whole else None,
+        "unknown_share": round(1 - known / whole, 4) if whole else None,
+    }

@@ -1,0 +1,111 @@
+"""`anchornet analyse`: the headline figures for a scope, as a table or JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.table import Table
+
+from anchornet.cli.commands import out
+from anchornet.cli.main import open_workspace, print_json
+
+
+def add_parsers(sub) -> None:
+    p = sub.add_parser("analyse", help="headline spend figures with their coverage")
+    p.add_argument("--member", action="append", default=[], help="only this member (repeatable)")
+    p.add_argument("--period", help="YYYY-MM, YYYY-Qn, YYYY, FY2014/15 or YYYY-MM..YYYY-MM")
+    p.add_argument("--by", choices=["member", "category", "service_area"], help="also break spend down")
+    p.add_argument("--trend", choices=["month", "quarter", "financial_year", "year"],
+                   help="also show the figures by period")
+    p.add_argument("--top", type=int, default=10, help="how many top suppliers to list (0 for none)")
+    p.add_argument("--json", action="store_true")
+
+
+def _pct(share: dict) -> str:
+    if share["share"] is None:
+        return "unknown"
+    return f"{share['share']:.1%}"
+
+
+def _cov(share: dict) -> str:
+    return "–" if share["coverage"] is None else f"{share['coverage']:.1%}"
+
+
+def cmd_analyse(args, workspace: Path) -> int:
+    from anchornet.analysis.metrics import Analysis, Scope
+    from anchornet.analysis.periods import parse_analysis_period
+
+    period = parse_analysis_period(args.period) if args.period else None
+    ws = open_workspace(workspace, read_only=True)
+    try:
+        analysis = Analysis(ws, Scope(members=args.member, period=period))
+        result = {"headline": analysis.headline()}
+        if args.top:
+            result["top_suppliers"] = analysis.top_suppliers(args.top)
+        if args.by:
+            result["by_" + args.by] = analysis.by(args.by)
+        if args.trend:
+            result["trend"] = analysis.trend(args.trend)
+    finally:
+        ws.close()
+    if args.json:
+        print_json(result)
+        return 0
+    h = result["headline"]
+    scope = h["scope"]
+    out.print(f"Scope: members {scope['members'] if scope['members'] == 'all' else ', '.join(scope['members'])}"
+              f"; period {scope['period']}; {h['payments']:,} payments")
+    table = Table(title="Headline")
+    for col in ("figure", "value", "of", "coverage (known)", "unknown"):
+        table.add_column(col, justify="left" if col == "figure" else "right")
+    table.add_row("Total spend", f"£{h['total_spend']:,.0f}", "", "", "")
+    for e in h["excluded"]:
+        table.add_row(f"  less {e['rule']}", f"£{e['amount']:,.0f}", "", "", "")
+    table.add_row("Influenceable spend", f"£{h['influenceable_spend']:,.0f}", "", "", "")
+    located = h["located"]["share"]
+    table.add_row("Spend with a located supplier", "unknown" if located is None else f"{located:.1%}",
+                  "influenceable spend", "", "")
+    for name, key in (("SME share", "sme"), ("VCSE share", "vcse")):
+        s = h[key]
+        table.add_row(name, _pct(s), "influenceable spend", _cov(s),
+                      "–" if s["unknown_share"] is None else f"{s['unknown_share']:.1%}")
+    table.add_row("Suppliers", f"{h['suppliers']:,}", "", "", "")
+    table.add_row("Anonymous personal payees", f"{h['personal_payees']:,}", "", "", "")
+    out.print(table)
+    if h["unresolved_payments"]:
+        out.print(f"{h['unresolved_payments']:,} payments have no supplier yet: run "
+                  "`anchornet suppliers resolve`.")
+    if h["outside_window"]["payments"]:
+        o = h["outside_window"]
+        out.print(f"{o['payments']:,} payments (£{o['amount']:,.0f}) have a period that crosses the "
+                  "window's edges and are left out rather than guessed.")
+    if result.get("top_suppliers"):
+        table = Table(title="Top suppliers (influenceable spend; people and redacted payees never listed)")
+        for col in ("supplier", "class", "members", "payments", "spend"):
+            table.add_column(col, justify="left" if col in ("supplier", "class") else "right")
+        for t in result["top_suppliers"]:
+            table.add_row(t["supplier"], t["class"], str(t["members"]), f"{t['payments']:,}",
+                          f"£{t['spend']:,.0f}")
+        out.print(table)
+    if args.by:
+        table = Table(title=f"Spend by {args.by.replace('_', ' ')}")
+        for col in (args.by, "payments", "total", "influenceable"):
+            table.add_column(col, justify="left" if col == args.by else "right")
+        for r in result["by_" + args.by]:
+            table.add_row(str(r[args.by]), f"{r['payments']:,}", f"£{r['total_spend']:,.0f}",
+                          f"£{r['influenceable_spend']:,.0f}")
+        out.print(table)
+    if args.trend:
+        t = result["trend"]
+        table = Table(title=f"By {args.trend.replace('_', ' ')}")
+        for col in ("period", "payments", "influenceable", "SME share", "VCSE share"):
+            table.add_column(col, justify="left" if col == "period" else "right")
+        for p in t["periods"]:
+            table.add_row(p["period"], f"{p['payments']:,}", f"£{p['influenceable_spend']:,.0f}",
+                          _pct(p["sme"]), _pct(p["vcse"]))
+        out.print(table)
+        if t["not_placeable_at_this_grain"]:
+            n = t["not_placeable_at_this_grain"]
+            out.print(f"{n['payments']:,} payments (£{n['total_spend']:,.0f}) have only a period "
+                      f"longer than a {args.trend.replace('_', ' ')} and are not placed.")
+    return 0
