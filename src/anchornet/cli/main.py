@@ -56,9 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     suppliers_commands.add_parsers(sub)
 
-    from anchornet.cli import analysis_commands, registers_commands
+    from anchornet.cli import analysis_commands, place_commands, registers_commands
 
     registers_commands.add_parsers(sub)
+    place_commands.add_parsers(sub)
     analysis_commands.add_parsers(sub)
 
     p = sub.add_parser("demo", help="build the demo workspace from the bundled sample")
@@ -72,11 +73,18 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 0
-    from anchornet.cli import analysis_commands, commands, registers_commands, suppliers_commands
+    from anchornet.cli import (
+        analysis_commands,
+        commands,
+        place_commands,
+        registers_commands,
+        suppliers_commands,
+    )
 
     handler = next(
         getattr(module, f"cmd_{args.command}")
-        for module in (commands, suppliers_commands, registers_commands, analysis_commands)
+        for module in (commands, suppliers_commands, registers_commands, place_commands,
+                       analysis_commands)
         if hasattr(module, f"cmd_{args.command}")
     )
     workspace = args.workspace or default_path()

@@ -51,7 +51,9 @@ def sniff_delimiter(sample: str) -> str:
 
 def _blank_line_numbers(text: str) -> list[int]:
     """Physical line numbers (1-based) of empty lines."""
-    blanks = []
+    blanks: list[int] = []
+    if not (text.startswith(("\n", "\r\n")) or "\n\n" in text or "\n\r\n" in text):
+        return blanks  # the usual case: no empty line anywhere, no need to scan
     line, last = 1, 0
     end = len(text)
     for match in re.finditer(r"^\r?$", text, re.M):
@@ -145,29 +147,32 @@ def read_delimited(path: Path, decoded: DecodedText, work_dir: Path) -> tuple[Pa
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     path_sql = str(source).replace("'", "''")
     delim_sql = delim.replace("'", "''")
+    # Read into a table first (in parallel, in file order); the loader numbers the
+    # records by their row id, which keeps the scan parallel.
     reader = (
-        f"SELECT row_number() OVER () AS rec, * FROM read_csv('{path_sql}', header=false, "
+        f"SELECT * FROM read_csv('{path_sql}', header=false, "
         f"auto_detect=false, delim='{delim_sql}', quote='\"', escape='\"', null_padding=true, "
         f"strict_mode=false, columns={columns}, parallel=true)"
     )
-    cols = ", ".join(f"c{i}" for i in range(width))
     if blanks:
         shifts = pa.table(
             {"t": [b - j for j, b in enumerate(blanks, 1)], "shift": list(range(1, len(blanks) + 1))}
         )
-        sql = (
-            f"SELECT r.rec + coalesce(s.shift, 0) AS line, {cols} FROM ({reader}) r "
-            f"ASOF LEFT JOIN _blank_shifts s ON r.rec > s.t"
-        )
     else:
         shifts = None
-        sql = f"SELECT rec AS line, {cols} FROM ({reader})"
+    sql = reader
+    spaces_only = (
+        "\xa0" not in text
+        and ("\t" not in text or delim == "\t")
+        and re.search(r"\r(?!\n)", text) is None
+    )
     part = Part(
         sheet=None,
         lines_total=total,
         width=width,
         preview=preview,
         blank_lines_outside=len(blanks),
+        spaces_only=spaces_only,
         sql=sql,
         fallback=exact,
         expected_records=total - len(blanks),

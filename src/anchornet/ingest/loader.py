@@ -34,7 +34,7 @@ from anchornet.ingest.columns import (
 from anchornet.ingest.detect import SPREADSHEET_FORMATS, detect_format
 from anchornet.ingest.parts import Part
 from anchornet.ingest.period import Period, months, parse_period_option, period_from_name
-from anchornet.ingest.rules import build_select
+from anchornet.ingest.rules import build_select, duplicate_hashes_sql
 from anchornet.ingest.values import install_macros
 from anchornet.workspace import Workspace, sha256_file
 
@@ -133,7 +133,7 @@ def _month_first(preview: list[tuple[int, list[str]]], date_index: int | None) -
 
 
 def prepare(
-    path: Path, synonyms: dict[str, list[str]], mapping: MappingFile | None, work_dir: Path
+    con, path: Path, synonyms: dict[str, list[str]], mapping: MappingFile | None, work_dir: Path
 ) -> _Prepared:
     fmt = detect_format(path)
     notes: list[str] = []
@@ -148,7 +148,7 @@ def prepare(
             notes.append("most lines are UTF-8 but some are Windows cp1252; each line was read "
                          "in its own encoding")
         part, delimiter = delimited.read_delimited(path, decoded, work_dir)
-        parts = [part]
+        parts = [_materialise(con, part) if part.sql else part]
     maps: list[tuple[int, ColumnMap] | None] = []
     for part in parts:
         found = find_header(part.preview, synonyms, mapping)
@@ -196,12 +196,42 @@ def prepare(
     return _Prepared(fmt, encoding, delimiter, ending, parts, maps, kind, month_first, notes)
 
 
+FAST_TABLE = "_fast_records"
+
+
+def _materialise(con, part: Part) -> Part:
+    """Let DuckDB read the file into a temporary table, outside the load's transaction.
+
+    The table's row ids follow the file's order, so records are numbered without a
+    window over the scan (which would run on one thread). When DuckDB fails, or its
+    record count disagrees with the file's line count (a line break inside quotes,
+    broken quoting), the exact reader takes over.
+    """
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {FAST_TABLE} AS {part.sql}")
+        got = con.execute(f"SELECT count(*) FROM {FAST_TABLE}").fetchall()[0][0]
+    except duckdb.Error:
+        got = None
+    if got != part.expected_records:
+        con.execute(f"DROP TABLE IF EXISTS {FAST_TABLE}")
+        return part.fallback()
+    cols = ", ".join(f"r.c{i}" for i in range(part.width))
+    if part.aux_tables:
+        part.sql = (
+            f"SELECT r.rowid + 1 + coalesce(s.shift, 0) AS line, {cols} FROM {FAST_TABLE} r "
+            f"ASOF LEFT JOIN _blank_shifts s ON r.rowid + 1 > s.t"
+        )
+    else:
+        part.sql = f"SELECT r.rowid + 1 AS line, {cols} FROM {FAST_TABLE} r"
+    return part
+
+
 def _mapping_hash(mapping: MappingFile | None, period: Period | None) -> str:
     text = (mapping.source if mapping else "") + "|" + (str(period) if period else "")
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _insert_part(con, part: Part, select_sql: str) -> None:
+def _insert_part(con, part: Part, select_sql: str, dup_sql: str) -> None:
     for name, table in part.aux_tables.items():
         con.register(name, table)
     if part.table is not None:
@@ -209,6 +239,7 @@ def _insert_part(con, part: Part, select_sql: str) -> None:
     else:
         con.execute(f"CREATE OR REPLACE TEMP VIEW _src AS {part.sql}")
     try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _dup_hashes AS {dup_sql}").fetchall()
         con.execute(f"INSERT INTO records {select_sql}").fetchall()
     finally:
         with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses this
@@ -218,6 +249,7 @@ def _insert_part(con, part: Part, select_sql: str) -> None:
                 con.execute("DROP VIEW IF EXISTS _src")
             for name in part.aux_tables:
                 con.unregister(name)
+            con.execute("DROP TABLE IF EXISTS _dup_hashes")
 
 
 def _part_counts(con, file_id: int, part_no: int) -> dict:
@@ -297,27 +329,31 @@ def ingest_file(
     say("reading")
     synonyms = load_synonyms(ws.path / "synonyms.yaml")
     with tempfile.TemporaryDirectory(prefix="anchornet-") as tmp:
-        prepared = prepare(path, synonyms, mapping, Path(tmp))
-        file_period, period_source = period_opt, "option" if period_opt else None
-        if prepared.kind == "supplier_totals" and file_period is None:
-            file_period, period_source = period_from_name(path.name), "filename"
-            if file_period is None:
-                raise BadFileError(
-                    f"{path.name}: a supplier-totals file (a supplier and a total, no payment "
-                    "dates) and its period is not known; give it with --period YYYY-MM, "
-                    "YYYY-Qn or YYYY-MM..YYYY-MM"
-                )
-        say("loading")
-        load = _Load(ws, path, member, sha, mhash, prepared, file_period, period_source)
-        for _attempt in range(len(prepared.parts) + 1):
-            try:
-                with ws.storing_original(path, sha), ws.transaction() as con:
-                    load.run(con, result, previous_ids)
-                break
-            except _FastPathDoubt as doubt:
-                # Rolled back: read that part exactly and start again.
-                prepared.parts[doubt.part_no] = prepared.parts[doubt.part_no].fallback()
-                result.parts.clear()
+        try:
+            prepared = prepare(ws.con, path, synonyms, mapping, Path(tmp))
+            return _ingest_prepared(ws, path, member, sha, mhash, prepared, period_opt,
+                                    previous_ids, result, say)
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                ws.con.execute(f"DROP TABLE IF EXISTS {FAST_TABLE}")
+
+
+def _ingest_prepared(ws, path, member, sha, mhash, prepared, period_opt, previous_ids, result,
+                     say) -> FileResult:
+    """Write a file that has been read and understood: one transaction."""
+    file_period, period_source = period_opt, "option" if period_opt else None
+    if prepared.kind == "supplier_totals" and file_period is None:
+        file_period, period_source = period_from_name(path.name), "filename"
+        if file_period is None:
+            raise BadFileError(
+                f"{path.name}: a supplier-totals file (a supplier and a total, no payment "
+                "dates) and its period is not known; give it with --period YYYY-MM, "
+                "YYYY-Qn or YYYY-MM..YYYY-MM"
+            )
+    say("loading")
+    load = _Load(ws, path, member, sha, mhash, prepared, file_period, period_source)
+    with ws.storing_original(path, sha), ws.transaction() as con:
+        load.run(con, result, previous_ids)
     result.status = "replaced" if previous_ids else "loaded"
     result.format = prepared.format
     result.kind = prepared.kind
@@ -389,7 +425,7 @@ class _Load:
                 result.mapping[part.sheet or ""] = found[1].describe()
         if prepared.kind == "payments" and self.period is None:
             self._period_from_dates_or_name(con, file_id)
-        _flag_duplicates(con, file_id)
+        _confirm_duplicates(con, file_id)
         result.notes = prepared.notes + _footer_notes(result.parts)
         con.execute(
             "UPDATE files SET mapping_json = ?, period_start = ?, period_end = ?, "
@@ -461,20 +497,12 @@ def _load_part(con, part, found, file_id, member_id, part_no, prepared, file_per
             part_no=part_no, month_first=prepared.month_first, kind=prepared.kind,
             period_start=file_period.start.isoformat() if file_period else None,
             period_end=file_period.end.isoformat() if file_period else None,
+            spaces_only=p.spaces_only,
         )
 
-    if part.fallback is None:
-        _insert_part(con, part, select_for(part))
-    else:
-        try:
-            _insert_part(con, part, select_for(part))
-        except duckdb.Error as exc:  # e.g. a line break inside quotes: read it exactly
-            raise _FastPathDoubt(part_no) from exc
-        got = con.execute(
-            "SELECT count(*) FROM records WHERE file_id = ? AND part_no = ?", [file_id, part_no]
-        ).fetchone()[0]
-        if got + sum(_above(part, header_line)) != part.expected_records:
-            raise _FastPathDoubt(part_no)
+    header_width = part.width if part.sheet is not None else len(cmap.header)
+    _insert_part(con, part, select_for(part),
+                 duplicate_hashes_sql(max(header_width, cmap.width), part.width, header_line))
     counts = _part_counts(con, file_id, part_no)
     above, above_blank = _above(part, header_line)
     result = PartResult(
@@ -512,22 +540,16 @@ def _above(part: Part, header_line: int) -> tuple[int, int]:
     return title, blank
 
 
-class _FastPathDoubt(Exception):
-    """The fast reader failed, or its record count disagrees with the file's line count."""
-
-    def __init__(self, part_no: int):
-        super().__init__(part_no)
-        self.part_no = part_no
-
-
-def _flag_duplicates(con, file_id: int) -> None:
+def _confirm_duplicates(con, file_id: int) -> None:
+    """The load flags rows whose raw cells hash alike; keep the flag only on exact duplicates."""
     con.execute(
-        """UPDATE records SET flags = list_append(flags, 'duplicate_row')
-           WHERE file_id = ? AND status = 'loaded' AND (part_no, raw) IN (
-               SELECT (part_no, raw) FROM records WHERE file_id = ? AND status = 'loaded'
+        """UPDATE records SET flags = list_filter(flags, lambda f: f <> 'duplicate_row')
+           WHERE file_id = ? AND list_contains(flags, 'duplicate_row') AND (part_no, raw) NOT IN (
+               SELECT (part_no, raw) FROM records
+               WHERE file_id = ? AND list_contains(flags, 'duplicate_row')
                GROUP BY part_no, raw HAVING count(*) > 1)""",
         [file_id, file_id],
-    )
+    ).fetchall()
 
 
 def _fill_from_workspace(ws: Workspace, result: FileResult) -> None:

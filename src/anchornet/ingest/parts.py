@@ -30,6 +30,7 @@ class Part:
     fallback: object = None  # callable giving an exact Part when the fast read is doubtful
     expected_records: int | None = None  # what the fast path must return, or use fallback
     aux_tables: dict[str, pa.Table] = field(default_factory=dict)  # tables ``sql`` joins
+    spaces_only: bool = False  # no tab, no-break space or stray CR in any cell: see an_clean_spaces
     skipped_reason: str | None = None
     notes: list[str] = field(default_factory=list)
 

@@ -7,6 +7,7 @@ made by the database in the same pass that loads it.
 from __future__ import annotations
 
 from anchornet.ingest.columns import ColumnMap
+from anchornet.ingest.values import DAY_FIRST_FORMATS, EARLIEST_DATE, LATEST_DATE, MONTH_FIRST_FORMATS
 
 # A cell that is a total label ("Total", "Grand Total", "Total spend:"), not a
 # name that starts with "Total" such as "Total Gas & Power Ltd".
@@ -35,6 +36,20 @@ def _q(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def raw_cells_sql(width: int) -> str:
+    """The raw cells of a record as stored: empty cells as NULL, whichever reader read them."""
+    return "[" + ", ".join(f"nullif(c{i}, '')" for i in range(width)) + "]"
+
+
+def duplicate_hashes_sql(header_width: int, width: int, header_line: int) -> str:
+    """Hashes of the raw cells that occur more than once among a part's records."""
+    hw = min(header_width, width)
+    return (
+        f"SELECT hash({raw_cells_sql(hw)}) AS h FROM _src WHERE line > {header_line} "
+        "GROUP BY 1 HAVING count(*) > 1"
+    )
+
+
 def build_select(
     cmap: ColumnMap,
     *,
@@ -48,101 +63,136 @@ def build_select(
     kind: str,
     period_start: str | None,
     period_end: str | None,
+    spaces_only: bool = False,
 ) -> str:
+    """The INSERT's SELECT. Each cell is cleaned once; amounts and dates in the common
+    shapes take a quick path that gives exactly what the full rules would; the costly
+    checks run only on the rows whose outcome they can change."""
     hw = min(max(header_width, cmap.width), width)
 
     def col(field: str) -> str:
         i = cmap.fields.get(field)
         return f"c{i}" if i is not None else "CAST(NULL AS VARCHAR)"
 
-    def clean(field: str) -> str:
-        return f"an_clean({col(field)})"
-
     mf = "true" if month_first else "false"
+    clean = "an_clean_spaces" if spaces_only else "an_clean"
     inside = [f"c{i}" for i in range(hw)]
     extra = [f"c{i}" for i in range(hw, width)]
-    nonblank = " + ".join(f"(an_clean({c}) IS NOT NULL)::INTEGER" for c in inside) or "0"
-    extra_any = " OR ".join(f"an_clean({c}) IS NOT NULL" for c in extra) or "false"
-    extra_count = " + ".join(f"(an_clean({c}) IS NOT NULL)::INTEGER" for c in extra) or "0"
+    nonblank = " + ".join(f"({clean}({c}) IS NOT NULL)::INTEGER" for c in inside) or "0"
+    extra_any = " OR ".join(f"{clean}({c}) IS NOT NULL" for c in extra) or "false"
+    extra_count = " + ".join(f"({clean}({c}) IS NOT NULL)::INTEGER" for c in extra) or "0"
     total_any = " OR ".join(
         f"regexp_matches(lower(coalesce({c}, '')), {_q(TOTAL_LABEL)})" for c in inside
     ) or "false"
-    # Raw cells as written; an empty cell is NULL whichever reader read it.
-    raw_inside = "[" + ", ".join(f"nullif({c}, '')" for c in inside) + "]"
+    # Raw cells as written; an empty cell is NULL whichever reader read it. With extra
+    # fields, keep them but not the reader's padding after the last of them.
+    raw_inside = raw_cells_sql(hw)
     raw_all = "[" + ", ".join(f"nullif({c}, '')" for c in inside + extra) + "]"
-
+    raw = (
+        f"CASE WHEN has_extra THEN list_slice({raw_all}, 1, {len(inside + extra)} + 1 - list_position("
+        f"list_reverse(list_transform({raw_all}, lambda x: x IS NOT NULL)), true)) "
+        f"ELSE {raw_inside} END"
+    )
     sup_header = cmap.header[cmap.fields["supplier_name"]].strip().lower()
     amt_header = cmap.header[cmap.fields["amount"]].strip().lower()
-    repeated = (
-        f"lower(an_clean({col('supplier_name')})) = {_q(sup_header)} "
-        f"AND lower(an_clean({col('amount')})) = {_q(amt_header)}"
-    )
     totals = kind == "supplier_totals"
     ps = f"DATE {_q(period_start)}" if period_start else "CAST(NULL AS DATE)"
     pe = f"DATE {_q(period_end)}" if period_end else "CAST(NULL AS DATE)"
+
     if totals:
-        date_expr = "CAST(NULL AS DATE)"
-        month_expr = "CAST(NULL AS DATE)"
-        flags_date = []
+        in_range = "false"
+        dates = "CAST(NULL AS DATE) AS pdate, CAST(NULL AS DATE) AS pmonth"
+        date_flags: list[str] = []
     else:
-        date_expr = f"an_date({col('payment_date')}, {mf})"
-        month_expr = (
-            f"CASE WHEN an_date_any({col('payment_date')}, {mf}) IS NULL "
-            f"THEN an_month({col('payment_date')}) END"
-        )
-        flags_date = [
-            f"CASE WHEN an_is_placeholder_date({col('payment_date')}, {mf}) THEN 'placeholder_date' END",
+        # The first two formats of the full list, tried first: when they read the text as
+        # a date in range, the full rules would give the same date.
+        quick = (MONTH_FIRST_FORMATS if month_first else DAY_FIRST_FORMATS)[:2]
+        quick_sql = "[" + ", ".join(_q(f) for f in quick) + "]"
+        in_range = f"(qdate BETWEEN DATE {_q(EARLIEST_DATE)} AND DATE {_q(LATEST_DATE)})"
+        dates = f"""
+            CASE WHEN {in_range} THEN qdate WHEN NOT is_ph THEN dany END AS pdate,
+            CASE WHEN {in_range} THEN NULL WHEN dany IS NULL THEN an_month(d_raw) END AS pmonth"""
+        date_flags = [
+            "CASE WHEN is_ph THEN 'placeholder_date' END",
             "CASE WHEN d_raw IS NULL THEN 'no_date' END",
-            f"CASE WHEN d_raw IS NOT NULL AND pdate IS NULL AND pmonth IS NULL "
-            f"AND NOT an_is_placeholder_date({col('payment_date')}, {mf}) THEN 'date_not_understood' END",
+            "CASE WHEN d_raw IS NOT NULL AND pdate IS NULL AND pmonth IS NULL AND NOT is_ph "
+            "THEN 'date_not_understood' END",
             "CASE WHEN pdate IS NULL AND pmonth IS NOT NULL THEN 'month_only_date' END",
         ]
         if period_start and period_end:
-            flags_date.append(
-                f"CASE WHEN pdate NOT BETWEEN {ps} AND {pe} THEN 'outside_period' END"
-            )
-    flag_items = flags_date + [
+            date_flags.append(f"CASE WHEN pdate NOT BETWEEN {ps} AND {pe} THEN 'outside_period' END")
+    flag_items = date_flags + [
         "CASE WHEN amt < 0 THEN 'credit' END",
         "CASE WHEN amt = 0 THEN 'zero_amount' END",
         "CASE WHEN amt > 0 AND amt < 500 THEN 'under_500' END",
         "CASE WHEN an_is_redacted(sup) THEN 'redacted_payee' END",
         "CASE WHEN an_looks_individual(sup) THEN 'individual_payee' END",
         "CASE WHEN sup IS NULL THEN 'supplier_blank' END",
+        # a candidate only: confirmed exactly after the insert (see loader._confirm_duplicates)
+        "CASE WHEN dup_candidates > 1 THEN 'duplicate_row' END",
     ]
     flags = "list_filter([" + ", ".join(flag_items) + "], lambda x: x IS NOT NULL)"
+    if totals:
+        parse_dates = "CAST(NULL AS DATE) AS qdate"
+        resolve_dates = "CAST(NULL AS DATE) AS dany, false AS is_ph"
+    else:
+        parse_dates = f"CAST(try_strptime(d_raw, {quick_sql}) AS DATE) AS qdate"
+        resolve_dates = f"""
+            CASE WHEN NOT coalesce({in_range}, false) THEN an_date_any(d_raw, {mf}) END AS dany"""
 
     return f"""
-WITH base AS (
+WITH cleaned AS (
     SELECT line,
-        {clean('supplier_name')} AS sup,
-        an_clean({col('amount')}) AS a_raw,
-        an_amount({col('amount')}) AS amt,
-        an_clean({col('payment_date')}) AS d_raw,
-        {date_expr} AS pdate,
-        {month_expr} AS pmonth,
-        {nonblank} AS nonblank,
+        {clean}({col('supplier_name')}) AS sup,
+        {clean}({col('amount')}) AS a_raw,
+        {clean}({col('payment_date')}) AS d_raw,
         ({extra_any}) AS has_extra,
-        {extra_count} AS n_extra,
-        ({total_any}) AS has_total_word,
-        ({repeated}) AS is_repeat,
-        {raw_inside} AS raw_inside,
-        {raw_all} AS raw_all,
         *
     FROM _src
     WHERE line > {header_line}
+), parsed AS (
+    SELECT *,
+        CASE WHEN regexp_full_match(a_raw, '-?[0-9]{{1,15}}(\\.[0-9]{{1,2}})?')
+             THEN TRY_CAST(a_raw AS DECIMAL(18, 2)) ELSE an_amount(a_raw) END AS amt,
+        {parse_dates}
+    FROM cleaned
+), resolved AS (
+    SELECT *, {resolve_dates}
+    FROM parsed
+), placeholder AS (
+    SELECT *, {'false' if totals else f'NOT coalesce({in_range}, false) AND an_is_placeholder(d_raw, dany)'}
+        AS is_ph
+    FROM resolved
+), dated AS (
+    SELECT *, {dates}
+    FROM placeholder
 ), judged AS (
+    SELECT *,
+        CASE WHEN sup IS NULL OR (pdate IS NULL AND pmonth IS NULL) THEN {nonblank} ELSE {hw + 1} END
+            AS nonblank,
+        CASE WHEN pdate IS NULL AND pmonth IS NULL THEN ({total_any}) ELSE false END AS has_total_word,
+        coalesce(lower(sup) = {_q(sup_header)} AND lower(a_raw) = {_q(amt_header)}, false) AS is_repeat
+    FROM dated
+), decided AS (
     SELECT *,
         CASE
             WHEN nonblank = 0 AND NOT has_extra THEN 'blank'
-            WHEN coalesce(is_repeat, false) THEN 'nondata'
+            WHEN is_repeat THEN 'nondata'
             WHEN (sup IS NULL OR regexp_matches(lower(sup), {_q(TOTAL_LABEL)}))
                 AND pdate IS NULL AND pmonth IS NULL
                 AND (has_total_word OR (amt IS NOT NULL AND nonblank <= 2)) THEN 'nondata'
             WHEN sup IS NULL AND a_raw IS NULL AND d_raw IS NULL AND nonblank <= 2 THEN 'nondata'
             WHEN has_extra OR a_raw IS NULL OR amt IS NULL THEN 'quarantined'
             ELSE 'loaded'
-        END AS status
-    FROM base
+        END AS status,
+        {raw} AS raw
+    FROM judged
+), counted AS (
+    -- hashes seen twice come from a quick pass over the source (duplicate_hashes_sql);
+    -- a window here would make DuckDB compute everything above twice
+    SELECT *, CASE WHEN status = 'loaded' AND hash(raw) IN (SELECT h FROM _dup_hashes) THEN 2 END
+        AS dup_candidates
+    FROM decided
 )
 SELECT
     {file_id} AS file_id,
@@ -152,10 +202,10 @@ SELECT
     status,
     CASE
         WHEN status = 'blank' THEN 'blank line'
-        WHEN status = 'nondata' AND coalesce(is_repeat, false) THEN 'repeated header'
+        WHEN status = 'nondata' AND is_repeat THEN 'repeated header'
         WHEN status = 'nondata' AND (has_total_word OR amt IS NOT NULL) THEN 'footer total'
         WHEN status = 'nondata' THEN 'no payment fields (note or junk line)'
-        WHEN has_extra THEN 'more fields than the header (' || n_extra || ' extra)'
+        WHEN has_extra THEN 'more fields than the header (' || ({extra_count}) || ' extra)'
         WHEN a_raw IS NULL AND sup IS NULL THEN 'no supplier and no amount'
         WHEN a_raw IS NULL THEN 'no amount'
         WHEN amt IS NULL THEN 'amount is not a number: ' || a_raw
@@ -166,24 +216,20 @@ SELECT
     CASE WHEN status = 'loaded' THEN coalesce(last_day(pmonth), {pe}) END AS period_end,
     CASE WHEN status IN ('loaded', 'nondata') THEN amt END AS amount,
     coalesce(sup, '') AS supplier_name,
-    {clean('supplier_ref')} AS supplier_ref,
-    {clean('category')} AS category,
-    {clean('service_area')} AS service_area,
-    {clean('expense_code')} AS expense_code,
-    {clean('transaction_ref')} AS transaction_ref,
-    {clean('capital_revenue')} AS capital_revenue,
-    {clean('body')} AS body,
-    {clean('vat_number')} AS vat_number,
+    {clean}({col('supplier_ref')}) AS supplier_ref,
+    {clean}({col('category')}) AS category,
+    {clean}({col('service_area')}) AS service_area,
+    {clean}({col('expense_code')}) AS expense_code,
+    {clean}({col('transaction_ref')}) AS transaction_ref,
+    {clean}({col('capital_revenue')}) AS capital_revenue,
+    {clean}({col('body')}) AS body,
+    {clean}({col('vat_number')}) AS vat_number,
     an_amount({col('irrecoverable_vat')}) AS irrecoverable_vat,
-    {clean('merchant_category')} AS merchant_category,
-    {clean('supplier_type')} AS supplier_type,
+    {clean}({col('merchant_category')}) AS merchant_category,
+    {clean}({col('supplier_type')}) AS supplier_type,
     d_raw AS date_raw,
     a_raw AS amount_raw,
     CASE WHEN status = 'loaded' THEN {flags} ELSE [] END AS flags,
-    CASE WHEN has_extra
-         -- keep the extra fields, not the reader's padding after the last of them
-         THEN list_slice(raw_all, 1, len(raw_all) + 1 - list_position(
-              list_reverse(list_transform(raw_all, lambda x: x IS NOT NULL)), true))
-         ELSE raw_inside END AS raw
-FROM judged
+    raw
+FROM counted
 """

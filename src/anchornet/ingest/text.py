@@ -79,22 +79,32 @@ def line_ending(data: bytes) -> str:
 
 
 def decode(data: bytes, name: str) -> DecodedText:
-    encoding, skip = detect_encoding(data)
-    if encoding == "utf-8" and b"\x00" in data:
-        raise BadFileError(f"{name}: not a spreadsheet or delimited text file (binary data)")
-    try:
-        if encoding == MIXED:
-            text = data[skip:].decode("utf-8", errors="anchornet-cp1252")
-        else:
-            text = data[skip:].decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise BadFileError(f"{name}: cannot decode the text as {encoding}: {exc.reason}") from None
+    """Decode once (a large UTF-8 file is the common case and is not decoded twice)."""
+    if b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding, skip = detect_encoding(data[:4096])
+        if not encoding.startswith("utf-16"):
+            raise BadFileError(f"{name}: not a spreadsheet or delimited text file (binary data)")
+    text = None
+    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        skip = 3 if data.startswith(codecs.BOM_UTF8) else 0
+        try:
+            text, encoding = data[skip:].decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text = None
+    if text is None:
+        encoding, skip = detect_encoding(data)
+        try:
+            if encoding == MIXED:
+                text = data[skip:].decode("utf-8", errors="anchornet-cp1252")
+            else:
+                text = data[skip:].decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise BadFileError(f"{name}: cannot decode the text as {encoding}: {exc.reason}") from None
     if "\x00" in text:
         raise BadFileError(f"{name}: not a spreadsheet or delimited text file (binary data)")
-    if not text.strip():
+    if not re.search(r"\S", text):
         raise BadFileError(f"{name}: the file holds no text (only blank lines)")
-    ending = line_ending(data if encoding.startswith("utf-8") or encoding in ("cp1252", "latin-1")
-                         else text.encode("utf-8"))
+    ending = line_ending(data if not encoding.startswith("utf-16") else text.encode("utf-8"))
     rewrite = encoding != "utf-8" or ending in ("CR", "mixed")
     if ending in ("CR", "mixed"):
         text = text.replace("\r\n", "\n").replace("\r", "\n")
