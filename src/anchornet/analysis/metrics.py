@@ -24,13 +24,14 @@ SELECT r.member_id, m.name AS member, r.file_id, f.name AS source_file, r.part_n
        coalesce(e.class, q.class, 'unknown') AS payee_class,
        coalesce(e.personal, q.personal, false) AS personal,
        CASE WHEN coalesce(e.personal, q.personal, false) THEN NULL ELSE e.display_name END AS supplier,
-       e.sme, e.postcode, e.size_band
+       e.sme, e.postcode, e.size_band, l.* EXCLUDE (entity_id)
 FROM records r
 JOIN files f ON f.file_id = r.file_id AND f.status = 'active'
 JOIN members m ON m.member_id = r.member_id
 LEFT JOIN payees q ON q.member_id = r.member_id AND q.supplier_name = r.supplier_name
                   AND q.supplier_ref = coalesce(r.supplier_ref, '')
 LEFT JOIN supplier_entities e ON e.entity_id = q.entity_id
+LEFT JOIN _analysis_locations l ON l.entity_id = q.entity_id
 WHERE r.status = 'loaded'
 """
 
@@ -57,6 +58,7 @@ class Analysis:
         self.ws = ws
         self.scope = scope or Scope()
         self.rules = rules if rules is not None else load_rules(ws.path)
+        self.tiers = _install_locations(ws)
         known = {r[0] for r in ws.con.execute("SELECT name FROM members").fetchall()}
         unknown = [m for m in self.scope.members if m not in known]
         if unknown:
@@ -78,15 +80,13 @@ class Analysis:
         """
 
     def _one(self, sql: str) -> dict:
-        cur = self.ws.con.cursor()
-        result = cur.execute(sql)
+        result = self.ws.con.execute(sql)
         names = [d[0] for d in result.description]
         rows = result.fetchall()
         return dict(zip(names, rows[0], strict=True)) if rows else {}
 
     def _all(self, sql: str) -> list[dict]:
-        cur = self.ws.con.cursor()
-        result = cur.execute(sql)
+        result = self.ws.con.execute(sql)
         names = [d[0] for d in result.description]
         return [dict(zip(names, r, strict=True)) for r in result.fetchall()]
 
@@ -120,8 +120,7 @@ class Analysis:
                    coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND payee_class = 'vcse'), 0) AS vcse,
                    coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND payee_class <> 'unknown'), 0)
                        AS class_known,
-                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND postcode IS NOT NULL), 0)
-                       AS located
+                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND located), 0) AS located
             FROM ({rel})
         """)
         excluded = self._all(f"""
@@ -149,7 +148,66 @@ class Analysis:
                 "share": round(float(row["located"]) / infl, 4) if infl else None,
             },
             "outside_window": self.outside_window(),
+            "local": self.local(),
+            "deprivation": self.deprivation(),
         }
+
+    def local(self) -> list[dict]:
+        """For each tier of the place, the share of influenceable spend with suppliers inside it."""
+        if not self.tiers:
+            return []
+        parts = ", ".join(
+            f"coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND {_col(t)}), 0) AS {_col('in ' + t)}, "
+            f"coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND {_col(t)} IS NOT NULL), 0) "
+            f"AS {_col('known ' + t)}"
+            for t in self.tiers
+        )
+        row = self._one(f"""
+            SELECT coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL), 0) AS infl, {parts}
+            FROM ({self.relation()})
+        """)
+        infl = float(row["infl"])
+        return [
+            {"tier": t, **share(float(row["in " + t]), float(row["known " + t]), infl)}
+            for t in self.tiers
+        ]
+
+    def deprivation(self) -> dict:
+        """Spend with suppliers in the most deprived neighbourhoods (IMD deciles 1 and 1-2)."""
+        row = self._one(f"""
+            SELECT coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL), 0) AS infl,
+                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND imd_decile = 1), 0) AS d1,
+                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND imd_decile <= 2), 0) AS d2,
+                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND imd_decile IS NOT NULL), 0)
+                       AS known
+            FROM ({self.relation()})
+        """) if self.tiers is not None else {}
+        infl = float(row.get("infl", 0))
+        known = float(row.get("known", 0))
+        return {
+            "most_deprived_10pc": share(float(row.get("d1", 0)), known, infl),
+            "most_deprived_20pc": share(float(row.get("d2", 0)), known, infl),
+        }
+
+    def leakage(self, tier: str | None = None, limit: int = 20) -> dict:
+        """Influenceable spend known to go to suppliers outside a tier, by category, largest first."""
+        if not self.tiers:
+            return {"tier": None, "categories": []}
+        tier = tier or self.tiers[0]
+        if tier not in self.tiers:
+            raise AnchornetError(f"no tier called {tier!r}; tiers are {', '.join(self.tiers)}")
+        rows = self._all(f"""
+            SELECT coalesce(category, '(not given)') AS category,
+                   sum(amount) AS influenceable_spend,
+                   coalesce(sum(amount) FILTER (WHERE {_col(tier)}), 0) AS inside,
+                   coalesce(sum(amount) FILTER (WHERE NOT {_col(tier)}), 0) AS outside,
+                   coalesce(sum(amount) FILTER (WHERE {_col(tier)} IS NULL), 0) AS unknown
+            FROM ({self.relation()}) WHERE excluded_by IS NULL
+            GROUP BY 1 ORDER BY outside DESC, 1 LIMIT {int(limit)}
+        """)
+        return {"tier": tier, "categories": [
+            {k: (float(v) if k != "category" else v) for k, v in r.items()} for r in rows
+        ]}
 
     def by(self, dimension: str, limit: int | None = None) -> list[dict]:
         """Spend by member, category or service area, largest first."""
@@ -239,6 +297,30 @@ class Analysis:
             ORDER BY abs(amount) DESC LIMIT {int(limit)}
         """)
         return [{**r, "amount": float(r["amount"])} for r in rows]
+
+
+def _col(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _install_locations(ws: Workspace) -> list[str]:
+    """Materialise each supplier's location and tiers for this analysis; return the tier names.
+
+    Spend counts as located when the supplier's postcode has a valid shape (whether or
+    not the postcode lookup knows it), as `anchornet place show` counts it.
+    """
+    from anchornet.place import locate
+
+    con = ws.con
+    locate.install(con)
+    tiers = [r[0] for r in con.execute("SELECT name FROM place_tiers ORDER BY tier_no").fetchall()]
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _analysis_locations AS
+            SELECT entity_id, postcode_status IN {tuple(locate.LOCATED)} AS located, imd_decile,
+                   {', '.join(_col('in_' + t) + ' AS ' + _col(t) for t in tiers) or 'NULL AS no_tiers'}
+            FROM ({locate.locations_sql(con)})"""
+    )
+    return tiers
 
 
 def share(part: float, known: float, whole: float) -> dict:

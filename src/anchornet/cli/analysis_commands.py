@@ -20,6 +20,28 @@ def add_parsers(sub) -> None:
     p.add_argument("--top", type=int, default=10, help="how many top suppliers to list (0 for none)")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("report", help="the network report as HTML, PDF or XLSX")
+    p.add_argument("--member", action="append", default=[], help="only this member (repeatable)")
+    p.add_argument("--period", help="YYYY-MM, YYYY-Qn, YYYY, FY2014/15 or YYYY-MM..YYYY-MM")
+    p.add_argument("--public", action="store_true", help="the public edition: no personal data")
+    p.add_argument("-o", "--output", type=Path, required=True, help="FILE.html, FILE.pdf or FILE.xlsx")
+
+
+def cmd_report(args, workspace: Path) -> int:
+    from anchornet.analysis.metrics import Scope
+    from anchornet.analysis.periods import parse_analysis_period
+    from anchornet.cli.commands import err
+    from anchornet.reports.annual import write_report
+
+    period = parse_analysis_period(args.period) if args.period else None
+    ws = open_workspace(workspace, read_only=True)
+    try:
+        path = write_report(ws, args.output, Scope(members=args.member, period=period), public=args.public)
+    finally:
+        ws.close()
+    err.print(f"wrote the {'public' if args.public else 'internal'} report to {path}")
+    return 0
+
 
 def _pct(share: dict) -> str:
     if share["share"] is None:
@@ -62,6 +84,13 @@ def cmd_analyse(args, workspace: Path) -> int:
     for e in h["excluded"]:
         table.add_row(f"  less {e['rule']}", f"£{e['amount']:,.0f}", "", "", "")
     table.add_row("Influenceable spend", f"£{h['influenceable_spend']:,.0f}", "", "", "")
+    for tier in h["local"]:
+        table.add_row(f"Local share: {tier['tier']}", _pct(tier), "influenceable spend", _cov(tier),
+                      "–" if tier["unknown_share"] is None else f"{tier['unknown_share']:.1%}")
+    dep = h["deprivation"]["most_deprived_10pc"]
+    if dep["coverage"]:
+        table.add_row("In the 10% most deprived areas", _pct(dep), "influenceable spend", _cov(dep),
+                      f"{dep['unknown_share']:.1%}")
     located = h["located"]["share"]
     table.add_row("Spend with a located supplier", "unknown" if located is None else f"{located:.1%}",
                   "influenceable spend", "", "")

@@ -40,6 +40,7 @@ def report_data(ws: Workspace, scope: Scope | None = None, *, public: bool = Fal
     by_member = analysis.by("member")
     by_category = analysis.by("category", 20)
     shared = analysis.shared_suppliers()
+    leakage = analysis.leakage() if analysis.tiers else {"tier": None, "categories": []}
     if public:
         shared = [s for s in shared if s["supplier"]]
     quality = file_quality(ws)
@@ -59,6 +60,7 @@ def report_data(ws: Workspace, scope: Scope | None = None, *, public: bool = Fal
         "by_service_area": [] if public else analysis.by("service_area", 20),
         "top_suppliers": top_suppliers,
         "shared_suppliers": shared,
+        "leakage": leakage,
         "quality": [
             {k: q[k] for k in ("member", "file", "period", "rows_loaded", "amount_loaded",
                                "valid_date_share", "placeholder_dates", "rows_quarantined",
@@ -82,6 +84,10 @@ def _charts(data: dict) -> dict:
     if data["top_suppliers"]:
         out["top_suppliers"] = charts.bars(
             data["top_suppliers"][:15], "supplier", "spend", "Largest suppliers", "£")
+    if data["leakage"]["categories"]:
+        out["leakage"] = charts.bars(
+            data["leakage"]["categories"][:15], "category", "outside",
+            f"Spend leaving {data['leakage']['tier']}, by category", "£")
     if data["by_category"]:
         out["spend_by_category"] = charts.bars(
             data["by_category"][:15], "category", "influenceable_spend",
@@ -157,6 +163,7 @@ def _write_xlsx(data: dict, path: Path) -> None:
         "By category": data["by_category"],
         "By service area": data["by_service_area"],
         "Top suppliers": data["top_suppliers"],
+        "Leakage": data["leakage"]["categories"],
         "Shared suppliers": [{**s, "members": ", ".join(s["members"])} for s in data["shared_suppliers"]],
         "Data quality": [{k: v for k, v in q.items() if k != "notes"} for q in data["quality"]],
         "Rules": data["rules"],

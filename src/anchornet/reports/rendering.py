@@ -12,6 +12,13 @@ def money(value) -> str:
     return f"{sign}£{abs(value):,.2f}"
 
 
+def money0(value) -> str:
+    if value is None:
+        return "–"
+    sign = "−" if value < 0 else ""
+    return f"{sign}£{abs(value):,.0f}"
+
+
 def percent(value) -> str:
     return "unknown" if value is None else f"{value * 100:.1f}%"
 
@@ -25,5 +32,6 @@ def environment() -> Environment:
     )
     env.filters["money"] = money
     env.filters["percent"] = percent
+    env.filters["money0"] = money0
     env.filters["count"] = lambda n: f"{n or 0:,}"
     return env

@@ -1,0 +1,45 @@
+"""Local shares per tier, deprivation and leakage, with the place and the postcode lookup."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from anchornet.analysis.metrics import Analysis
+from anchornet.place.geography import parse_tier, set_place
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "place"))
+import place_network  # noqa: E402
+
+
+@pytest.fixture()
+def ws(tmp_path):
+    workspace = place_network.build(tmp_path / "ws", lookup=True)
+    set_place(workspace, "Oxfordshire", [parse_tier("city=E07000178"), parse_tier("county=E07000178,E07000180")])
+    yield workspace
+    workspace.close()
+
+
+def test_local_shares_nest_and_show_coverage(ws):
+    h = Analysis(ws).headline()
+    city, county = h["local"]
+    assert (city["tier"], county["tier"]) == ("city", "county")
+    # Oxford: 1000 + 2000 + 500 (terminated postcode still locates); Vale: 3000
+    assert city["numerator"] == pytest.approx(3500)
+    assert county["numerator"] == pytest.approx(6500)
+    assert city["share"] <= county["share"]
+    # unknown (invalid, missing or unlisted postcodes) is never counted as outside
+    assert 0 < city["coverage"] < 1 and city["unknown_share"] == pytest.approx(1 - city["coverage"], abs=1e-4)
+
+
+def test_deprivation_and_leakage(ws):
+    analysis = Analysis(ws)
+    d = analysis.headline()["deprivation"]
+    assert d["most_deprived_10pc"]["numerator"] == pytest.approx(2000)  # OX4 2JY, IMD decile 1
+    leak = analysis.leakage("county")
+    goods = next(c for c in leak["categories"] if c["category"] == "Goods")
+    assert goods["inside"] == pytest.approx(6500)
+    assert goods["outside"] == pytest.approx(1500)  # Cardiff
+    assert goods["inside"] + goods["outside"] + goods["unknown"] == pytest.approx(goods["influenceable_spend"])
