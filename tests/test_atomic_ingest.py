@@ -29,7 +29,7 @@ def test_failure_mid_ingest_changes_nothing(tmp_path, monkeypatch, error):
     def boom(con, file_id):
         raise error
 
-    monkeypatch.setattr(loader, "_flag_duplicates", boom)
+    monkeypatch.setattr(loader, "_confirm_duplicates", boom)
     with pytest.raises(type(error)):
         ingest_file(ws, second, SAMPLE_MEMBER)
     assert _snapshot(ws) == before

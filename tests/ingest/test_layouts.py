@@ -672,7 +672,9 @@ def _load_with_reader(tmp_path, monkeypatch, path, fast: bool):
         workspace.close()
 
 
-def _trimmed(raw: list) -> list:
+def _trimmed(raw: list | None) -> list | None:
+    if raw is None:  # a payment whose cells are all in its fields
+        return None
     cells = ["" if c is None else c for c in raw]
     while cells and cells[-1] == "":
         cells.pop()

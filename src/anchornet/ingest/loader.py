@@ -540,14 +540,19 @@ def _above(part: Part, header_line: int) -> tuple[int, int]:
     return title, blank
 
 
+ROW_CONTENT = """coalesce(raw, [supplier_name, amount_raw, date_raw, supplier_ref, category,
+    service_area, expense_code, transaction_ref, capital_revenue, body, vat_number,
+    CAST(irrecoverable_vat AS VARCHAR), merchant_category, supplier_type])"""
+
+
 def _confirm_duplicates(con, file_id: int) -> None:
     """The load flags rows whose raw cells hash alike; keep the flag only on exact duplicates."""
     con.execute(
-        """UPDATE records SET flags = list_filter(flags, lambda f: f <> 'duplicate_row')
-           WHERE file_id = ? AND list_contains(flags, 'duplicate_row') AND (part_no, raw) NOT IN (
-               SELECT (part_no, raw) FROM records
+        f"""UPDATE records SET flags = list_filter(flags, lambda f: f <> 'duplicate_row')
+           WHERE file_id = ? AND list_contains(flags, 'duplicate_row') AND (part_no, {ROW_CONTENT}) NOT IN (
+               SELECT (part_no, {ROW_CONTENT}) FROM records
                WHERE file_id = ? AND list_contains(flags, 'duplicate_row')
-               GROUP BY part_no, raw HAVING count(*) > 1)""",
+               GROUP BY ALL HAVING count(*) > 1)""",
         [file_id, file_id],
     ).fetchall()
 

@@ -93,6 +93,11 @@ def build_select(
         f"list_reverse(list_transform({raw_all}, lambda x: x IS NOT NULL)), true)) "
         f"ELSE {raw_inside} END"
     )
+    # A loaded payment keeps its raw cells only when some column is not mapped to a field:
+    # otherwise the fields hold every cell already (trimmed), and the original file is
+    # kept, by its hash, for the bytes. Other rows always keep them, to be fixed.
+    unmapped = [i for i in range(hw) if i not in set(cmap.fields.values())]
+    raw_out = "raw" if unmapped else "CASE WHEN status = 'loaded' THEN NULL ELSE raw END"
     sup_header = cmap.header[cmap.fields["supplier_name"]].strip().lower()
     amt_header = cmap.header[cmap.fields["amount"]].strip().lower()
     totals = kind == "supplier_totals"
@@ -160,7 +165,7 @@ WITH cleaned AS (
     SELECT *, {resolve_dates}
     FROM parsed
 ), placeholder AS (
-    SELECT *, {'false' if totals else f'NOT coalesce({in_range}, false) AND an_is_placeholder(d_raw, dany)'}
+    SELECT *, {'false' if totals else f'CASE WHEN coalesce({in_range}, false) THEN false ELSE an_is_placeholder(d_raw, dany) END'}
         AS is_ph
     FROM resolved
 ), dated AS (
@@ -230,6 +235,6 @@ SELECT
     d_raw AS date_raw,
     a_raw AS amount_raw,
     CASE WHEN status = 'loaded' THEN {flags} ELSE [] END AS flags,
-    raw
+    {raw_out} AS raw
 FROM counted
 """
