@@ -145,6 +145,8 @@ def build_select(
         resolve_dates = f"""
             CASE WHEN NOT coalesce({in_range}, false) THEN an_date_any(d_raw, {mf}) END AS dany"""
 
+    placeholder = "false" if totals else (
+        f"CASE WHEN coalesce({in_range}, false) THEN false ELSE an_is_placeholder(d_raw, dany) END")
     return f"""
 WITH cleaned AS (
     SELECT line,
@@ -165,8 +167,7 @@ WITH cleaned AS (
     SELECT *, {resolve_dates}
     FROM parsed
 ), placeholder AS (
-    SELECT *, {'false' if totals else f'CASE WHEN coalesce({in_range}, false) THEN false ELSE an_is_placeholder(d_raw, dany) END'}
-        AS is_ph
+    SELECT *, {placeholder} AS is_ph
     FROM resolved
 ), dated AS (
     SELECT *, {dates}
