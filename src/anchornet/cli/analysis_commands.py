@@ -27,6 +27,55 @@ def add_parsers(sub) -> None:
     p.add_argument("-o", "--output", type=Path, required=True, help="FILE.html, FILE.pdf or FILE.xlsx")
 
 
+def add_opportunity_parser(sub) -> None:
+    p = sub.add_parser("opportunities", help="local firms that could win the spend that leaves")
+    p.add_argument("--tier", help="the tier to keep spend in (default: the innermost)")
+    p.add_argument("--member", action="append", default=[])
+    p.add_argument("--period")
+    p.add_argument("--categories", type=int, default=5, help="how many leaking categories")
+    p.add_argument("--per-category", type=int, default=25, help="firms per category")
+    p.add_argument("-o", "--output", type=Path, help="write the shortlist as CSV")
+    p.add_argument("--json", action="store_true")
+
+
+def cmd_opportunities(args, workspace: Path) -> int:
+    import csv
+
+    from anchornet.analysis.metrics import Analysis, Scope
+    from anchornet.analysis.opportunities import opportunities
+    from anchornet.analysis.periods import parse_analysis_period
+
+    period = parse_analysis_period(args.period) if args.period else None
+    ws = open_workspace(workspace, read_only=True)
+    try:
+        result = opportunities(Analysis(ws, Scope(members=args.member, period=period)), tier=args.tier,
+                               categories=args.categories, per_category=args.per_category)
+    finally:
+        ws.close()
+    rows = [
+        {"category": c["category"], "spend_leaving": c["outside"], "firms_kind": c["firms_kind"],
+         "company_number": f["company_number"], "name": f["name"], "postcode": f["postcode"],
+         "size_band": f["size_band"], "sic_codes": " ".join(f["sic_codes"] or [])}
+        for c in result["categories"] for f in c["firms"]
+    ]
+    if args.output:
+        with open(args.output, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["category"])
+            writer.writeheader()
+            writer.writerows(rows)
+    if args.json:
+        print_json(result)
+    elif result["note"]:
+        out.print(f"No shortlist: {result['note']}.")
+    else:
+        for c in result["categories"]:
+            out.print(f"{c['category']}: £{c['outside']:,.0f} leaving {result['tier']}; "
+                      f"{len(c['firms'])} local firms ({c['firms_kind'] or 'no SIC match set'})")
+            for f in c["firms"][:10]:
+                out.print(f"    {f['name']} ({f['company_number']}, {f['postcode']}, {f['size_band']})")
+    return 0
+
+
 def cmd_report(args, workspace: Path) -> int:
     from anchornet.analysis.metrics import Scope
     from anchornet.analysis.periods import parse_analysis_period

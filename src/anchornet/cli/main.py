@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     registers_commands.add_parsers(sub)
     place_commands.add_parsers(sub)
     analysis_commands.add_parsers(sub)
+    analysis_commands.add_opportunity_parser(sub)
 
     p = sub.add_parser("demo", help="build the demo workspace from the bundled sample")
     p.add_argument("--quiet", "-q", action="store_true")

@@ -41,6 +41,9 @@ def report_data(ws: Workspace, scope: Scope | None = None, *, public: bool = Fal
     by_category = analysis.by("category", 20)
     shared = analysis.shared_suppliers()
     leakage = analysis.leakage() if analysis.tiers else {"tier": None, "categories": []}
+    from anchornet.analysis.opportunities import opportunities
+
+    shortlist = opportunities(analysis, per_category=10)
     if public:
         shared = [s for s in shared if s["supplier"]]
     quality = file_quality(ws)
@@ -61,6 +64,7 @@ def report_data(ws: Workspace, scope: Scope | None = None, *, public: bool = Fal
         "top_suppliers": top_suppliers,
         "shared_suppliers": shared,
         "leakage": leakage,
+        "opportunities": shortlist,
         "quality": [
             {k: q[k] for k in ("member", "file", "period", "rows_loaded", "amount_loaded",
                                "valid_date_share", "placeholder_dates", "rows_quarantined",
@@ -164,6 +168,12 @@ def _write_xlsx(data: dict, path: Path) -> None:
         "By service area": data["by_service_area"],
         "Top suppliers": data["top_suppliers"],
         "Leakage": data["leakage"]["categories"],
+        "Opportunities": [
+            {"category": c["category"], "spend_leaving": c["outside"], "firms_kind": c["firms_kind"],
+             "company_number": f["company_number"], "name": f["name"], "postcode": f["postcode"],
+             "size_band": f["size_band"], "sic_codes": ", ".join(f["sic_codes"] or [])}
+            for c in data["opportunities"]["categories"] for f in c["firms"]
+        ],
         "Shared suppliers": [{**s, "members": ", ".join(s["members"])} for s in data["shared_suppliers"]],
         "Data quality": [{k: v for k, v in q.items() if k != "notes"} for q in data["quality"]],
         "Rules": data["rules"],
