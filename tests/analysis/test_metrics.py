@@ -86,3 +86,13 @@ def test_analyse_command_json(tmp_path, capsys):
     assert data["headline"]["payments"] > 0
     assert data["by_member"][0]["member"] == SAMPLE_MEMBER
     assert data["trend"]["grain"] == "quarter"
+
+
+def test_change_against_a_baseline(ws):
+    now = Analysis(ws, Scope(period=parse_analysis_period("2015-Q1")))
+    change = now.change_against(parse_analysis_period("2014-Q1"))
+    first = change["figures"][0]
+    assert first["figure"] == "influenceable spend"
+    assert first["change"] == pytest.approx(first["now"] - first["baseline"], abs=0.01)
+    vcse = next(f for f in change["figures"] if f["figure"] == "vcse share")
+    assert vcse["change"] == pytest.approx(vcse["now"] - vcse["baseline"], abs=1e-4)

@@ -209,6 +209,25 @@ class Analysis:
             {k: (float(v) if k != "category" else v) for k, v in r.items()} for r in rows
         ]}
 
+    def change_against(self, baseline: Period) -> dict:
+        """Each headline figure now and in a baseline period (same members), and the change."""
+        now = self.headline()
+        base = Analysis(self.ws, Scope(members=self.scope.members, period=baseline), self.rules).headline()
+
+        def delta(a, b):
+            return None if a is None or b is None else round(a - b, 4)
+
+        rows = [{"figure": "influenceable spend", "now": now["influenceable_spend"],
+                 "baseline": base["influenceable_spend"],
+                 "change": round(now["influenceable_spend"] - base["influenceable_spend"], 2)}]
+        pairs = [(f"local share: {t['tier']}", t, b) for t, b in zip(now["local"], base["local"], strict=True)]
+        pairs += [(f"{k} share", now[k], base[k]) for k in ("sme", "vcse")]
+        for name, a, b in pairs:
+            rows.append({"figure": name, "now": a["share"], "baseline": b["share"],
+                         "change": delta(a["share"], b["share"]),
+                         "coverage_now": a["coverage"], "coverage_baseline": b["coverage"]})
+        return {"scope": now["scope"], "baseline": str(baseline), "figures": rows}
+
     def by(self, dimension: str, limit: int | None = None) -> list[dict]:
         """Spend by member, category or service area, largest first."""
         columns = {"member": "member", "category": "category", "service_area": "service_area"}

@@ -18,6 +18,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--trend", choices=["month", "quarter", "financial_year", "year"],
                    help="also show the figures by period")
     p.add_argument("--top", type=int, default=10, help="how many top suppliers to list (0 for none)")
+    p.add_argument("--baseline", help="a baseline period to compare the figures with")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("report", help="the network report as HTML, PDF or XLSX")
@@ -117,6 +118,8 @@ def cmd_analyse(args, workspace: Path) -> int:
             result["by_" + args.by] = analysis.by(args.by)
         if args.trend:
             result["trend"] = analysis.trend(args.trend)
+        if args.baseline:
+            result["change"] = analysis.change_against(parse_analysis_period(args.baseline))
     finally:
         ws.close()
     if args.json:
@@ -172,6 +175,21 @@ def cmd_analyse(args, workspace: Path) -> int:
         for r in result["by_" + args.by]:
             table.add_row(str(r[args.by]), f"{r['payments']:,}", f"£{r['total_spend']:,.0f}",
                           f"£{r['influenceable_spend']:,.0f}")
+        out.print(table)
+    if args.baseline:
+        table = Table(title=f"Change against {result['change']['baseline']}")
+        for col in ("figure", "now", "baseline", "change"):
+            table.add_column(col, justify="left" if col == "figure" else "right")
+        for r in result["change"]["figures"]:
+            money = r["figure"] == "influenceable spend"
+
+            def fmt(v, money=money, signed=False):
+                if v is None:
+                    return "unknown"
+                return (("+" if v >= 0 else "−") + f"£{abs(v):,.0f}") if money and signed else f"£{v:,.0f}" if money else (
+                    f"{v * 100:+.1f} pts" if signed else f"{v:.1%}")
+
+            table.add_row(r["figure"], fmt(r["now"]), fmt(r["baseline"]), fmt(r["change"], signed=True))
         out.print(table)
     if args.trend:
         t = result["trend"]
