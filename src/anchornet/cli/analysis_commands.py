@@ -186,8 +186,9 @@ def cmd_analyse(args, workspace: Path) -> int:
             def fmt(v, money=money, signed=False):
                 if v is None:
                     return "unknown"
-                return (("+" if v >= 0 else "−") + f"£{abs(v):,.0f}") if money and signed else f"£{v:,.0f}" if money else (
-                    f"{v * 100:+.1f} pts" if signed else f"{v:.1%}")
+                if money:
+                    return (("+" if v >= 0 else "−") if signed else "") + f"£{abs(v):,.0f}"
+                return f"{v * 100:+.1f} pts" if signed else f"{v:.1%}"
 
             table.add_row(r["figure"], fmt(r["now"]), fmt(r["baseline"]), fmt(r["change"], signed=True))
         out.print(table)
