@@ -5,8 +5,8 @@ Generates, with a fixed seed, in a temporary directory (or ``--work DIR``):
 * a payments CSV in the Oxford City Council layout whose supplier names are
   ``--names`` (100,000) distinct names: about 60% as many base organisations, each
   written one to four ways (case, LTD/LIMITED/Ltd./none, '&' or AND, a leading
-  THE, a one-letter typo, a dropped word, '(UK)', 'X T/A Y', truncation at 30
-  characters), personal names ('MR J SMITH') and redacted rows; each base
+  THE, a one-letter typo, a dropped word (never leaving one bare word), '(UK)',
+  'X T/A Y', truncation at 30 characters), personal names ('MR J SMITH') and redacted rows; each base
   organisation has a supplier id used on 90% of its rows (``--stable-ids``), the
   rest carry one-off ids, as Oxford's ``20000000_nnnn``;
 * a Companies House BasicCompanyData CSV in the published layout with
@@ -1072,6 +1072,8 @@ def _report(r: dict) -> None:
               "resolve": "resolve (first run: resolution + linking)", "resolve-again": "resolve (again, nothing new)"}
     for key, run in s.items():
         print(f"  {labels[key]:<46} {run['seconds']:7.1f}s {run['cpu_s']:7.1f}s {_gb(run['max_rss_mb']):>10}")
+    print(f"  {'generation + evaluation (this process)':<46} {'':>8} {'':>8} "
+          f"{_gb(r['generate_and_evaluate_peak_mb']):>10}")
     for key in ("resolve", "resolve-again"):
         run = s[key]
         print(f"\n  {labels[key]}: resolution {run['resolution_s']:.1f} s, linking "

@@ -75,3 +75,29 @@ def test_a_coordinators_number_and_postcode_win(ws):
     assert e[4] == "1150002" and e[1] == "vcse"
     assert e[5] == "OX4 1AA" and e[6] == "set by the coordinator"
     assert e[10] == 1.0
+
+
+def test_a_very_similar_name_links_with_its_probability(tmp_path):
+    ws = Workspace(tmp_path / "ws")
+    load_companies_house(ws, REGISTERS / "BasicCompanyDataAsOneFile-2024-05-01.csv")
+    path = tmp_path / "payments-may-2024.csv"
+    path.write_text(
+        "Date,Supplier,Amount\n"
+        "01/05/2024,THAMES VALLEY SCAFOLDING,2500.00\n"     # one letter missing
+        "02/05/2024,CHERWELL DIGITAL SERVICES,900.00\n",    # a different firm's name
+        encoding="utf-8",
+    )
+    ingest_file(ws, path, "Anytown Council")
+    resolve(ws)
+    row = ws.con.execute(
+        """SELECT e.company_number, l.method, l.probability FROM supplier_entities e
+           JOIN payees p USING (entity_id) JOIN supplier_links l USING (entity_id)
+           WHERE p.supplier_name = 'THAMES VALLEY SCAFOLDING'"""
+    ).fetchone()
+    assert row[0] == "04123456" and row[1].startswith("similar name") and 0.85 <= row[2] < 1
+    linked = ws.con.execute(
+        """SELECT count(*) FROM supplier_links l JOIN payees p USING (entity_id)
+           WHERE p.supplier_name = 'CHERWELL DIGITAL SERVICES'"""
+    ).fetchone()[0]
+    assert linked == 0
+    ws.close()

@@ -86,7 +86,12 @@ def class_sql(rules: ClassRules, name_sql: str, tokens_sql: str) -> tuple[str, s
 
 
 def _plain_person(rules: ClassRules, tokens_sql: str) -> str:
-    org = "|".join(sorted(set(rules.organisation_words)))
+    """Two or three plain words, none an organisation word or a word of a class rule
+    (so 'ACME LIMITED' or 'ACME TRUST' is never taken for a person)."""
+    words = set(rules.organisation_words) | {
+        w for _, ws in rules.rules for w in ws if " " not in w
+    }
+    org = "|".join(sorted(words))
     return (
         f"(regexp_full_match({tokens_sql}, '[A-Z]{{2,}}( [A-Z]+){{1,2}}') "
         f"AND NOT regexp_matches(' ' || {tokens_sql} || ' ', ' ({org}) '))"

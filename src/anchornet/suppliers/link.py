@@ -7,9 +7,16 @@ Evidence, strongest first:
 2. the normalised name equal to exactly one register entry's name (an active
    company or a registered charity is preferred over dissolved or removed ones) —
    0.95 when the postcode district also agrees, 0.9 otherwise;
-3. the name equal to exactly one company's previous name — 0.8.
+3. the name equal to exactly one company's previous name — 0.8;
+4. a name very like exactly one live register entry's (rapidfuzz token-sort
+   ratio of 92 or more within blocks of the same first word, and clearly ahead of
+   the next best) — 0.85 to 0.95 by similarity, up with an agreeing postcode
+   district, down with a different one; links below 0.85 are not made.
 
 A name shared by several live register entries is not linked: it goes to review.
+Every entity is tried, including one whose names only looked like a person's: a
+register entry shows it is an organisation (redacted and surely-personal payees
+have no entity and are never linked).
 From a link come the registration number, status, postcode (registered office:
 not always where the work is done), SIC codes, size band, VCSE flag and org-id.
 A postcode set by the coordinator always wins, then a member's own list, then the
@@ -35,6 +42,7 @@ def link_entities(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     counts["number"] = _link_numbers(con)
     counts["name"] = _link_names(con)
     counts["previous_name"] = _link_previous_names(con)
+    counts["similar_name"] = _link_similar_names(con)
     _apply(con)
     return counts
 
@@ -56,7 +64,7 @@ def _link_member_lists(con) -> int:
         FROM payees q JOIN member_suppliers ms ON ms.member_id = q.member_id
              AND ((ms.supplier_ref IS NOT NULL AND ms.supplier_ref <> '' AND ms.supplier_ref = q.supplier_ref)
                   OR (ms.name_key IS NOT NULL AND ms.name_key = q.name_key))
-        WHERE q.entity_id IS NOT NULL AND NOT q.personal AND ms.load_id IN {ACTIVE_LOADS}
+        WHERE q.entity_id IS NOT NULL AND q.matchable AND ms.load_id IN {ACTIVE_LOADS}
     """)
 
 
@@ -106,7 +114,7 @@ def _link_names(con) -> int:
         INSERT OR IGNORE INTO supplier_links
         WITH ent AS (
             SELECT e.entity_id, e.name_key, e.postcode FROM supplier_entities e
-            WHERE NOT e.personal AND e.name_key IS NOT NULL AND {_unlinked('companies')}
+            WHERE e.name_key IS NOT NULL AND {_unlinked('companies')}
               AND {_unlinked('charities')}
         ),
         cands AS (
@@ -139,7 +147,7 @@ def _link_previous_names(con) -> int:
         INSERT OR IGNORE INTO supplier_links
         WITH ent AS (
             SELECT e.entity_id, e.name_key FROM supplier_entities e
-            WHERE NOT e.personal AND e.name_key IS NOT NULL AND {_unlinked('companies')}
+            WHERE e.name_key IS NOT NULL AND {_unlinked('companies')}
               AND {_unlinked('charities')}
         ),
         prev AS (
@@ -154,6 +162,89 @@ def _link_previous_names(con) -> int:
         SELECT entity_id, 'companies', company_number, 'a previous name of the company', 0.8
         FROM cands WHERE n = 1
     """)
+
+
+SIMILAR_CUTOFF = 92   # token-sort ratio below this is never a link
+SIMILAR_MARGIN = 3    # the best must beat the second best by this much
+APPLY_FROM = 0.85     # links less likely than this are left for review
+
+
+def similar_probability(score: float, same_district: bool | None) -> float:
+    """How likely a name this similar is the same organisation (the register's name
+    is usually the legal one; near-identical names of different firms are rare)."""
+    p = 0.85 if score < 95 else 0.9 if score < 98 else 0.95
+    if same_district is True:
+        p = min(0.98, p + 0.04)
+    elif same_district is False:
+        p -= 0.2
+    return round(p, 2)
+
+
+def _link_similar_names(con) -> int:
+    from collections import defaultdict
+
+    import pyarrow as pa
+    from rapidfuzz import fuzz, process
+
+    entities = con.execute(f"""
+        SELECT e.entity_id, e.name_key, pc_outward(e.postcode) FROM supplier_entities e
+        WHERE e.name_key IS NOT NULL AND {_unlinked('companies')}
+          AND {_unlinked('charities')}
+    """).fetchall()
+    if not entities:
+        return 0
+    blocks: dict[str, list[tuple[int, str, str | None]]] = defaultdict(list)
+    for entity_id, key, district in entities:
+        blocks[key.split()[0]].append((entity_id, key, district))
+    con.register("_fz_tokens", pa.table({"token": list(blocks)}))
+    try:
+        register = con.execute(f"""
+            SELECT 'companies', company_number, name_key, pc_outward(postcode), split_part(name_key, ' ', 1)
+            FROM companies WHERE status = 'Active' AND name_key IS NOT NULL
+              AND load_id IN {ACTIVE_LOADS}
+              AND split_part(name_key, ' ', 1) IN (SELECT token FROM _fz_tokens)
+            UNION ALL
+            SELECT 'charities', charity_number, name_key, pc_outward(postcode), split_part(name_key, ' ', 1)
+            FROM charities WHERE registration_status = 'Registered' AND linked_number = 0
+              AND name_key IS NOT NULL AND load_id IN {ACTIVE_LOADS}
+              AND split_part(name_key, ' ', 1) IN (SELECT token FROM _fz_tokens)
+        """).fetchall()
+    finally:
+        con.unregister("_fz_tokens")
+    by_token: dict[str, list[tuple[str, str, str, str | None]]] = defaultdict(list)
+    for reg, reg_id, key, district, token in register:
+        by_token[token].append((reg, reg_id, key, district))
+    links = {"entity_id": [], "register": [], "register_id": [], "method": [], "probability": []}
+    for token, ents in blocks.items():
+        candidates = by_token.get(token)
+        if not candidates:
+            continue
+        scores = process.cdist([e[1] for e in ents], [c[2] for c in candidates],
+                               scorer=fuzz.token_sort_ratio, score_cutoff=SIMILAR_CUTOFF - SIMILAR_MARGIN,
+                               workers=-1)
+        for i, (entity_id, _, district) in enumerate(ents):
+            row = scores[i]
+            order = row.argsort()[::-1][:2]
+            best = float(row[order[0]])
+            second = float(row[order[1]]) if len(order) > 1 else 0.0
+            if best < SIMILAR_CUTOFF or best - second < SIMILAR_MARGIN:
+                continue
+            reg, reg_id, _, reg_district = candidates[order[0]]
+            same = None if not district or not reg_district else district == reg_district
+            p = similar_probability(best, same)
+            if p >= APPLY_FROM:
+                links["entity_id"].append(entity_id)
+                links["register"].append(reg)
+                links["register_id"].append(reg_id)
+                links["method"].append(f"similar name (score {best:.0f})")
+                links["probability"].append(p)
+    if not links["entity_id"]:
+        return 0
+    con.register("_fz_links", pa.table(links))
+    try:
+        return _inserted(con, "INSERT OR IGNORE INTO supplier_links SELECT * FROM _fz_links")
+    finally:
+        con.unregister("_fz_links")
 
 
 def _apply(con) -> None:

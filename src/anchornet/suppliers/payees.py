@@ -26,20 +26,28 @@ def add_new_payees(con: duckdb.DuckDBPyConnection, rules: ClassRules) -> int:
         f"""
         INSERT INTO payees (member_id, supplier_name, supplier_ref, name_key, trading_key,
                             vat_number, class, class_reason, personal, matchable)
-        SELECT member_id, supplier_name, supplier_ref, sn_name_key(supplier_name),
-               sn_trading_key(supplier_name), vat_number, cls, why, cls IN ({personal}),
-               cls NOT IN ({personal}) OR why = {_q(WEAK_PERSON_REASON)}
-        FROM (
+        WITH fresh AS (
             SELECT r.member_id, r.supplier_name, coalesce(r.supplier_ref, '') AS supplier_ref,
-                   any_value(r.vat_number) AS vat_number,
-                   {klass} AS cls, {reason} AS why
+                   any_value(r.vat_number) AS vat_number, min(r.file_id) AS first_file,
+                   min(r.source_line) AS first_line
             FROM records r JOIN files f USING (file_id)
             WHERE r.status = 'loaded' AND f.status = 'active'
             GROUP BY r.member_id, r.supplier_name, coalesce(r.supplier_ref, '')
-        ) p
-        WHERE NOT EXISTS (
-            SELECT 1 FROM payees q WHERE q.member_id = p.member_id
-              AND q.supplier_name = p.supplier_name AND q.supplier_ref = p.supplier_ref)
+        ),
+        new AS (
+            SELECT * FROM fresh p WHERE NOT EXISTS (
+                SELECT 1 FROM payees q WHERE q.member_id = p.member_id
+                  AND q.supplier_name = p.supplier_name AND q.supplier_ref = p.supplier_ref)
+        ),
+        classified AS (
+            SELECT *, {klass} AS cls, {reason} AS why FROM new
+        )
+        SELECT member_id, supplier_name, supplier_ref, sn_name_key(supplier_name),
+               sn_trading_key(supplier_name), vat_number, cls, why, cls IN ({personal}),
+               cls NOT IN ({personal}) OR why = {_q(WEAK_PERSON_REASON)}
+        FROM classified
+        -- ids in the order payees first appear, so the same data always gives the same ids
+        ORDER BY member_id, first_file, first_line, supplier_name, supplier_ref
         """
     )
     return con.execute("SELECT count(*) FROM payees").fetchone()[0] - before
