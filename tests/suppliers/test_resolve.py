@@ -30,7 +30,7 @@ def test_precision_and_recall_floor(ws):
     scores = evaluate(ws.con, load_labels(LABELS))
     assert scores.pairs == 583
     assert scores.precision >= 0.97
-    assert scores.recall >= 0.45  # the labelled pairs are the hard cases; see README
+    assert scores.recall >= 0.55  # the labelled pairs are the hard cases; see README
 
 
 def test_redacted_payees_are_never_merged(ws):

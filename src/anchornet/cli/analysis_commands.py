@@ -187,7 +187,8 @@ def cmd_analyse(args, workspace: Path) -> int:
                 if v is None:
                     return "unknown"
                 if money:
-                    return (("+" if v >= 0 else "−") if signed else "") + f"£{abs(v):,.0f}"
+                    sign = ("+" if v >= 0 else "−") if signed else ("−" if v < 0 else "")
+                    return sign + f"£{abs(v):,.0f}"
                 return f"{v * 100:+.1f} pts" if signed else f"{v:.1%}"
 
             table.add_row(r["figure"], fmt(r["now"]), fmt(r["baseline"]), fmt(r["change"], signed=True))
