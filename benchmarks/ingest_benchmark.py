@@ -231,13 +231,9 @@ def _workspace_figures(con, file_id: int | None = None) -> dict:
 
 def _instrument(timings: dict[str, float]) -> None:
     """Wrap the ingest's stages with timers (skipping any that have moved)."""
-    import importlib
     import pathlib
 
-    # import_module: ``anchornet.ingest`` the attribute is the ingest() function
-    loader = importlib.import_module("anchornet.ingest.loader")
-    delimited = importlib.import_module("anchornet.ingest.delimited")
-    text = importlib.import_module("anchornet.ingest.text")
+    from anchornet.ingest import delimited, loader, text
 
     def wrap(owner, attr: str, label: str) -> None:
         fn = getattr(owner, attr, None)
@@ -261,11 +257,12 @@ def _instrument(timings: dict[str, float]) -> None:
     wrap(shutil, "copyfile", "copy original into the store")
     wrap(loader, "install_macros", "install macros")
     wrap(loader, "_load_part", "load part (total)")
-    wrap(loader, "_insert_part", "  INSERT INTO records (read_csv + rules)")
+    wrap(loader, "_materialise", "DuckDB reads the file into a table")
+    wrap(loader, "_insert_part", "  INSERT INTO records (rules)")
     wrap(loader, "_part_counts", "  line accounting counts")
-    wrap(loader, "_flag_duplicates", "duplicate flagging")
+    wrap(loader, "_confirm_duplicates", "confirm duplicates")
 
-    workspace = importlib.import_module("anchornet.workspace")
+    from anchornet import workspace
     transaction = getattr(workspace.Workspace, "transaction", None)
     if transaction is not None:
 

@@ -584,7 +584,7 @@ def _fill_from_workspace(ws: Workspace, result: FileResult) -> None:
         )
 
 
-def ingest(
+def ingest_files(
     ws: Workspace,
     paths: list[Path],
     member: str,
@@ -594,4 +594,4 @@ def ingest(
     return [ingest_file(ws, Path(p), member, **options) for p in paths]
 
 
-__all__ = ["FIELDS", "FileResult", "PartResult", "ingest", "ingest_file"]
+__all__ = ["FIELDS", "FileResult", "PartResult", "ingest_file", "ingest_files"]
