@@ -43,3 +43,26 @@ def test_deprivation_and_leakage(ws):
     assert goods["inside"] == pytest.approx(6500)
     assert goods["outside"] == pytest.approx(1500)  # Cardiff
     assert goods["inside"] + goods["outside"] + goods["unknown"] == pytest.approx(goods["influenceable_spend"])
+
+
+def test_drill_down_behind_a_local_share(ws):
+    analysis = Analysis(ws)
+    city = analysis.headline()["local"][0]
+    inside = analysis.payments_behind(tier="city", inside=True, excluded=False)
+    assert sum(p["amount"] for p in inside) == pytest.approx(city["numerator"])
+    unknown = analysis.payments_behind(tier="city", inside=None, excluded=False)
+    known_outside = analysis.payments_behind(tier="city", inside=False, excluded=False)
+    total = sum(p["amount"] for p in inside + unknown + known_outside)
+    assert total == pytest.approx(city["denominator"])
+
+
+def test_suppliers_export_has_tiers_and_size(ws, tmp_path):
+    import csv
+
+    from anchornet.reports.exports import export
+
+    export(ws, "suppliers", tmp_path / "s.csv")
+    rows = list(csv.DictReader(open(tmp_path / "s.csv", encoding="utf-8")))
+    assert {"in_city", "in_county", "postcode_status", "size_band", "imd_decile", "org_id"} <= set(rows[0])
+    cowley = next(r for r in rows if r["name"] == "Cowley Motor Works Ltd")
+    assert cowley["in_city"] == "true" and cowley["imd_decile"] == "1"

@@ -96,3 +96,18 @@ def test_change_against_a_baseline(ws):
     assert first["change"] == pytest.approx(first["now"] - first["baseline"], abs=0.01)
     vcse = next(f for f in change["figures"] if f["figure"] == "vcse share")
     assert vcse["change"] == pytest.approx(vcse["now"] - vcse["baseline"], abs=1e-4)
+
+
+def test_member_and_period_total_equals_the_payments_export(ws, tmp_path):
+    import csv
+
+    from anchornet.reports.exports import export
+
+    scope = Scope(members=[SAMPLE_MEMBER], period=parse_analysis_period("2014-Q1"))
+    total = Analysis(ws, scope).headline()["total_spend"]
+    export(ws, "payments", tmp_path / "p.csv", member=SAMPLE_MEMBER)
+    rows = csv.DictReader(open(tmp_path / "p.csv", encoding="utf-8"))
+    exported = sum(Decimal(r["amount"]) for r in rows
+                   if (r["payment_date"] or r["period_start"]) >= "2014-01-01"
+                   and (r["payment_date"] or r["period_end"]) <= "2014-03-31")
+    assert Decimal(str(total)) == exported

@@ -297,9 +297,19 @@ class Analysis:
 
     def payments_behind(self, *, supplier_id: int | None = None, category: str | None = None,
                         member: str | None = None, excluded: bool | None = None,
+                        tier: str | None = None, inside: bool | None = True,
                         limit: int = 1000) -> list[dict]:
-        """Drill down: the payments behind a figure, with their lineage."""
+        """Drill down: the payments behind a figure, with their lineage.
+
+        ``tier`` with ``inside`` True, False or None gives the payments behind a local
+        share, the spend leaving the tier, or the spend whose place is unknown.
+        """
         where = ["true"]
+        if tier is not None:
+            if tier not in self.tiers:
+                raise AnchornetError(f"no tier called {tier!r}")
+            where.append(f"{_col(tier)} IS NULL" if inside is None else
+                         f"{_col(tier)}" if inside else f"NOT {_col(tier)}")
         if supplier_id is not None:
             where.append(f"entity_id = {int(supplier_id)}")
         if category is not None:

@@ -95,11 +95,14 @@ WITH spend AS (
     GROUP BY q.entity_id
 )
 SELECT e.entity_id AS supplier_id, e.display_name AS name, e.class, e.class_reason,
-       e.personal, e.postcode, e.company_number, e.charity_number,
-       e.class = 'vcse' AS vcse, e.payees AS names, e.members,
-       round(e.min_probability, 4) AS min_match_probability,
+       e.personal, e.postcode, e.postcode_source, e.company_number, e.charity_number, e.org_id,
+       e.company_status, e.size_band, e.sme, e.class = 'vcse' AS vcse,
+       array_to_string(e.sic_codes, ' ') AS sic_codes, round(e.link_probability, 4) AS link_probability,
+       e.payees AS names, e.members, round(e.min_probability, 4) AS min_match_probability,
+       l.* EXCLUDE (entity_id),
        s.total_spend, s.payments, s.first_payment, s.last_payment
 FROM supplier_entities e JOIN spend s USING (entity_id)
+LEFT JOIN ({locations}) l USING (entity_id)
 ORDER BY s.total_spend DESC, e.entity_id
 """
 
@@ -134,8 +137,9 @@ def export_query(ws: Workspace, table: str, member: str | None = None) -> tuple[
         return FILES_SQL.format(member_filter=member_filter), params
     if table in ("suppliers", "supplier-names"):
         _require_resolved(ws)
-        sql = SUPPLIERS_SQL if table == "suppliers" else SUPPLIER_NAMES_SQL
-        return sql.format(member_filter=member_filter), params
+        if table == "supplier-names":
+            return SUPPLIER_NAMES_SQL.format(member_filter=member_filter), params
+        return SUPPLIERS_SQL.format(member_filter=member_filter, locations=_locations_sql(ws)), params
     if table == "quarantine":
         width = ws.con.execute(
             "SELECT coalesce(max(len(raw)), 0) FROM records WHERE status = 'quarantined'"
@@ -145,6 +149,17 @@ def export_query(ws: Workspace, table: str, member: str | None = None) -> tuple[
             member_filter=member_filter, raw_columns=raw or "NULL AS raw_1"
         ), params
     raise AnchornetError(f"unknown table {table!r}; choose one of {', '.join(TABLES)}")
+
+
+def _locations_sql(ws: Workspace) -> str:
+    """Each supplier's postcode status, deprivation decile and place in each tier."""
+    from anchornet.place import locate
+
+    locate.install(ws.con)
+    tiers = [r[0] for r in ws.con.execute("SELECT name FROM place_tiers ORDER BY tier_no").fetchall()]
+    columns = "".join(f', {locate.quote("in_" + t)}' for t in tiers)
+    return (f"SELECT entity_id, postcode_status, lad_code, imd_decile{columns} "
+            f"FROM ({locate.locations_sql(ws.con)})")
 
 
 def _require_resolved(ws: Workspace) -> None:
@@ -182,7 +197,7 @@ def export(ws: Workspace, table: str, path: Path, fmt: str | None = None,
 
 
 def _write(ws: Workspace, sql: str, params: list, tmp: Path, fmt: str, sheet: str) -> int:
-    con = ws.con.cursor()
+    con = ws.con  # temporary views (supplier locations) live on this connection
     count = con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
     target = str(tmp).replace("'", "''")
     if fmt == "csv":
