@@ -6,7 +6,7 @@ analysis is what is measured) in a temporary directory (or ``--work DIR``):
 * 20 members of an Oxfordshire anchor network, of different sizes, each with two
   payment files (April 2021 - September 2022, October 2022 - March 2024: three
   financial years); three members publish no supplier reference;
-* ``--payments`` (10,000,000) loaded payments, plus 0.1% quarantined records, with
+* ``--payments`` (10,000,000) loaded payments, plus one quarantined record in 1,001, with
   lineage (file, line), categories and service areas drawn from real council
   category names (each supplier has a usual category), log-normal amounts with
   about 1.5% credits, weekday dates, and 3% placeholder dates that carry only the
@@ -66,7 +66,7 @@ SECOND_SPELLING = 0.22  # entities paid by a second member, under a second spell
 THIRD_SPELLING = 0.05
 POSTCODE_SHARE = 0.70  # entities with a postcode
 POSTCODE_POOL_PER_SUPPLIER = 0.45  # distinct postcodes generated per entity (shared offices)
-QUARANTINED = 0.001  # records that are not payments (amount not a number)
+QUARANTINE_EVERY = 1001  # one record in 1,001 is not a payment (amount not a number), on top of the payments
 REDACTED = 0.015  # payments to the member's redacted payee
 PERSONAL = 0.04  # payments to private individuals
 UNRESOLVED = 0.003  # payments to names not resolved yet
@@ -277,8 +277,10 @@ def plan(payments: int, suppliers: int | None) -> dict:
         first = int(rows * 0.48)  # spend grows a little: the second half is larger
         for half, n in enumerate((first, rows - first)):
             p0, p1 = FILE_HALVES[half]
-            files.append({"member_id": m, "start": start, "end": start + n, "period_start": p0, "period_end": p1})
-            start += n
+            records = n + n // (QUARANTINE_EVERY - 1)  # exactly n of them loaded (see the records' SQL)
+            files.append({"member_id": m, "start": start, "end": start + records, "payments": n,
+                          "period_start": p0, "period_end": p1})
+            start += records
     personal = [max(20, int(suppliers * PERSONAL_PER_SUPPLIER * w / sum(weights))) for w in weights]
     return {"payments": payments, "suppliers": suppliers, "files": files, "personal_payees": personal,
             "postcode_pool": max(500, int(suppliers * POSTCODE_POOL_PER_SUPPLIER))}
@@ -327,7 +329,7 @@ def build(ws_path: Path, payments: int, suppliers: int | None, seed: int, log) -
                 m = {"": {k: v for k, v in mapping[""].items() if k != "supplier_ref"}}
             mapping_json = json.dumps(m, sort_keys=True)
             rows.append([f["member_id"], file_name, hashlib.sha256(f"{seed}:{file_name}".encode()).hexdigest(),
-                         (f["end"] - f["start"]) * 160, "csv", "utf-8", ",", "crlf", "payments", mapping_json,
+                         (f["end"] - f["start"]) * 160 + 200, "csv", "utf-8", ",", "crlf", "payments", mapping_json,
                          hashlib.sha256(mapping_json.encode()).hexdigest()[:16], f["period_start"],
                          f["period_end"], "dates", "active", "[]"])
         con.executemany(
@@ -557,7 +559,8 @@ def build(ws_path: Path, payments: int, suppliers: int | None, seed: int, log) -
             SELECT f.file_id, f.member_id, f.period_start, i, i - f.start_row + 2 AS source_line,
                    u(i, 1) AS u_kind, u(i, 2) AS u_pick,
                    f.period_start + CAST(floor(u(i, 3) * (f.period_end - f.period_start + 1)) AS INTEGER) AS d0,
-                   u(i, 10) < {QUARANTINED} AS quarantined, u(i, 12) < {PLACEHOLDER_DATES} AS placeholder
+                   (i - f.start_row) % {QUARANTINE_EVERY} = {QUARANTINE_EVERY - 1} AS quarantined,
+                   u(i, 12) < {PLACEHOLDER_DATES} AS placeholder
             FROM _fplan f, range(f.start_row, f.end_row) t(i)
         ), k AS (
             SELECT g.*, CASE WHEN u_kind < {k_red} THEN 'redacted' WHEN u_kind < {k_per} THEN 'personal'
@@ -732,12 +735,13 @@ def _label(sql: str) -> str:
     for marker, label in (
         ("AS unresolved_payments", "headline: totals, SME, VCSE, located (count DISTINCT)"),
         ("excluded_by AS rule", "headline: exclusions by rule"),
-        ("AS d1", "deprivation"), ("AS infl, coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND \"",
-                                   "local shares per tier"),
+        ("FROM records r WHERE r.file_id IN", "file_quality (line accounting, flags)"),
+        ("AS d1", "deprivation"),
+        ("AS infl, coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND \"", "local shares per tier"),
         ("NOT (span_start >=", "outside_window"), ("list(DISTINCT member", "shared_suppliers"),
-        ("GROUP BY entity_id ORDER BY spend DESC", "top_suppliers"), ("AS outside", "leakage"),
+        ("GROUP BY entity_id ORDER BY spend DESC", "top_suppliers"), ("AS outside,", "leakage"),
         ("AS period, count(*)", "trend"), ("_analysis_locations AS", "Analysis(): locate suppliers"),
-        ("FROM records r WHERE r.file_id IN", "file_quality"), ("FROM companies", "opportunities: firms"),
+        ("FROM companies", "opportunities: firms"),
     ):
         if marker in flat:
             return label

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -18,15 +19,26 @@ class Rule:
     payee_classes: list[str]
     category_matches: str | None
 
-    def sql(self) -> str:
+    def sql(self, categories: list[str] | None = None) -> str:
+        """SQL for "this rule excludes the payment". With the list of categories that
+        occur, a category pattern is matched here once per category, not per payment."""
         parts = []
         if self.payee_classes:
-            classes = ", ".join("'" + c.replace("'", "''") + "'" for c in self.payee_classes)
+            classes = ", ".join(_q(c) for c in self.payee_classes)
             parts.append(f"payee_class IN ({classes})")
         if self.category_matches:
-            pattern = self.category_matches.replace("'", "''")
-            parts.append(f"regexp_matches(coalesce(category, ''), '{pattern}')")
+            if categories is None:
+                parts.append(f"regexp_matches(coalesce(category, ''), {_q(self.category_matches)})")
+            else:
+                pattern = re.compile(self.category_matches)
+                hits = [c for c in categories if pattern.search(c)]
+                if hits:
+                    parts.append("category IN (" + ", ".join(_q(c) for c in hits) + ")")
         return "(" + " OR ".join(parts) + ")" if parts else "false"
+
+
+def _q(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def load_rules(workspace_dir: Path | None = None) -> list[Rule]:
@@ -46,11 +58,9 @@ def load_rules(workspace_dir: Path | None = None) -> list[Rule]:
         raise AnchornetError(f"the influenceable-spend rules cannot be read: {exc}") from None
 
 
-def excluded_by_sql(rules: list[Rule]) -> str:
+def excluded_by_sql(rules: list[Rule], categories: list[str] | None = None) -> str:
     """SQL giving the name of the first rule that excludes a payment, or NULL."""
     if not rules:
         return "CAST(NULL AS VARCHAR)"
-    whens = " ".join(
-        f"WHEN {r.sql()} THEN '" + r.name.replace("'", "''") + "'" for r in rules
-    )
+    whens = " ".join(f"WHEN {r.sql(categories)} THEN {_q(r.name)}" for r in rules)
     return f"CASE {whens} END"

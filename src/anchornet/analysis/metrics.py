@@ -54,6 +54,8 @@ def _q(text: str) -> str:
 class Analysis:
     """Figures for one scope of one workspace."""
 
+    _instances = 0
+
     def __init__(self, ws: Workspace, scope: Scope | None = None, rules: list[Rule] | None = None):
         self.ws = ws
         self.scope = scope or Scope()
@@ -66,18 +68,36 @@ class Analysis:
                 f"no member called {', '.join(map(repr, unknown))}; members are: "
                 + (", ".join(sorted(known)) or "(none yet)")
             )
+        Analysis._instances += 1
+        self._table = f"_analysis_rows_{Analysis._instances}"
+        self._materialise()
 
-    # -- the relation everything is computed on ------------------------------------
-    def relation(self) -> str:
+    def _materialise(self) -> None:
+        """The scope's payments, joined and judged once: every figure then reads this.
+
+        A category rule is matched once per distinct category in Python (the same
+        regular expression), not once per payment in SQL.
+        """
+        categories = [r[0] for r in self.ws.con.execute(
+            "SELECT DISTINCT category FROM records WHERE status = 'loaded' AND category IS NOT NULL"
+        ).fetchall()]
         members = ""
         if self.scope.members:
             members = "AND member IN (" + ", ".join(_q(m) for m in self.scope.members) + ")"
         window = Window(self.scope.period).sql("span_start", "span_end")
-        return f"""
-            SELECT *, {excluded_by_sql(self.rules)} AS excluded_by
+        self.ws.con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE {self._table} AS
+            SELECT *, {excluded_by_sql(self.rules, categories)} AS excluded_by
             FROM ({BASE_SQL}) base
             WHERE {window} {members}
-        """
+        """)
+
+    def close(self) -> None:
+        self.ws.con.execute(f"DROP TABLE IF EXISTS {self._table}")
+
+    # -- the relation everything is computed on ------------------------------------
+    def relation(self) -> str:
+        return f"SELECT * FROM {self._table}"
 
     def _one(self, sql: str) -> dict:
         result = self.ws.con.execute(sql)
