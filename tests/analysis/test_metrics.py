@@ -111,3 +111,15 @@ def test_member_and_period_total_equals_the_payments_export(ws, tmp_path):
                    if (r["payment_date"] or r["period_start"]) >= "2014-01-01"
                    and (r["payment_date"] or r["period_end"]) <= "2014-03-31")
     assert Decimal(str(total)) == exported
+
+
+def test_same_figures_with_and_without_the_materialised_rows(ws, monkeypatch):
+    from anchornet.analysis import metrics
+
+    with Analysis(ws) as fast:
+        expected = (fast.headline(), fast.by("category"), fast.top_suppliers(20), fast.trend("quarter"))
+    monkeypatch.setattr(metrics, "MATERIALISE_LIMIT", 0)
+    with Analysis(ws) as direct:
+        assert not direct._materialised
+        got = (direct.headline(), direct.by("category"), direct.top_suppliers(20), direct.trend("quarter"))
+    assert got == expected

@@ -75,6 +75,7 @@ def report_data(ws: Workspace, scope: Scope | None = None, *, public: bool = Fal
         "rules": [{"name": r.name, "why": r.why} for r in analysis.rules],
     }
     data["charts"] = _charts(data)
+    analysis.close()
     return data
 
 
