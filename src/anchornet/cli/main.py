@@ -63,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     analysis_commands.add_parsers(sub)
     analysis_commands.add_opportunity_parser(sub)
 
+    from anchornet.cli import web_commands
+
+    web_commands.add_parsers(sub)
+
     p = sub.add_parser("demo", help="build the demo workspace from the bundled sample")
     p.add_argument("--quiet", "-q", action="store_true")
     return parser
@@ -80,12 +84,13 @@ def main(argv: list[str] | None = None) -> int:
         place_commands,
         registers_commands,
         suppliers_commands,
+        web_commands,
     )
 
     handler = next(
         getattr(module, f"cmd_{args.command}")
         for module in (commands, suppliers_commands, registers_commands, place_commands,
-                       analysis_commands)
+                       analysis_commands, web_commands)
         if hasattr(module, f"cmd_{args.command}")
     )
     workspace = args.workspace or default_path()

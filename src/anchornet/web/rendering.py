@@ -1,0 +1,69 @@
+"""Pages: the Jinja templates, their filters, and the one function that renders a page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+
+from anchornet import __version__
+from anchornet.reports.rendering import money, money0, percent
+from anchornet.web.deps import ensure_session
+from anchornet.web.permissions import ROLE_LABELS, nav_items
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _count(n) -> str:
+    return f"{n or 0:,}"
+
+
+def _share(value) -> str:
+    return percent(value)
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    env = templates.env
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+    env.filters.update(money=money, money0=money0, percent=_share, count=_count)
+    env.globals.update(version=__version__, role_labels=ROLE_LABELS)
+    return templates
+
+
+def page_url(request: Request, **changes) -> str:
+    """This page's URL with some query parameters changed (None removes one)."""
+    params = dict(request.query_params)
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    query = urlencode(params)
+    return request.url.path + ("?" + query if query else "")
+
+
+def render(request: Request, template: str, context: dict | None = None, *, status_code: int = 200,
+           headers: dict | None = None):
+    principal = getattr(request.state, "principal", None)
+    session = ensure_session(request)
+    path = request.url.path
+    nav = [{"href": href, "label": label,
+            "current": path == href or (href != "/" and path.startswith(href + "/"))}
+           for href, label in nav_items(principal)]
+    ctx = {
+        "request": request,
+        "user": principal,
+        "csrf": session["csrf"],
+        "nav": nav,
+        "network": request.app.state.base.path.name,
+        "page_url": lambda **kw: page_url(request, **kw),
+        **(context or {}),
+    }
+    return request.app.state.templates.TemplateResponse(
+        request, template, ctx, status_code=status_code,
+        headers={"Cache-Control": "no-store", **(headers or {})},
+    )

@@ -1,0 +1,1 @@
+"""One module per page group; each handler is thin: check the role, call the library, render."""
