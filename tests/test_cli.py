@@ -55,12 +55,24 @@ def test_missing_file_leaves_no_workspace(tmp_path, capsys):
 
 def test_demo_builds_and_reruns(tmp_path, capsys):
     ws = tmp_path / "demo"
-    code, out, _ = run(capsys, "--workspace", ws, "demo")
+    code, out, _ = run(capsys, "--workspace", ws, "demo", "--no-serve")
     assert code == 0
     assert "30,558 payments loaded" in out
     assert (ws / "reports" / "quality.html").exists()
-    code, out, _ = run(capsys, "--workspace", ws, "demo")
+    logins = (ws / "DEMO-LOGINS.txt").read_text()
+    code, out, _ = run(capsys, "--workspace", ws, "demo", "--no-serve")
     assert code == 0 and "unchanged" in out and "30,558 payments loaded" in out
+    assert (ws / "DEMO-LOGINS.txt").read_text() == logins  # the same accounts, not new ones
+
+
+def test_demo_prints_logins_then_serves(tmp_path, capsys, monkeypatch):
+    from anchornet.cli import web_commands
+
+    served = {}
+    monkeypatch.setattr(web_commands, "cmd_serve", lambda args, workspace: served.setdefault("at", args.port) and 0)
+    code, out, _ = run(capsys, "--workspace", tmp_path / "demo", "demo", "--port", "8765")
+    assert code == 0 and served["at"] == 8765
+    assert "coordinator@demo.anchornet.invalid" in out and "password: demo-" in out
 
 
 def test_quality_and_quarantine_commands(tmp_path, capsys):

@@ -217,11 +217,12 @@ def cmd_export(args, workspace: Path) -> int:
 
 
 def cmd_demo(args, workspace: Path) -> int:
-    from anchornet.demo import build_demo
+    from anchornet.demo import build_demo, ensure_demo_accounts
 
     ws = open_workspace(workspace, create=True)
     try:
         results, report = build_demo(ws)
+        logins = ensure_demo_accounts(ws)
     except BaseException:
         ws.discard_if_new()
         raise
@@ -246,4 +247,11 @@ def cmd_demo(args, workspace: Path) -> int:
                   f"({personal:,} possible private individuals kept anonymous); "
                   "see `anchornet suppliers review`.")
         out.print(f"Quality report: {report}")
-    return 0
+    if args.no_serve:
+        return 0
+    out.print("\nDemo logins (this demo workspace only):")
+    for email, role, password in logins:
+        out.print(f"  {role:<12} {email}  password: {password}", markup=False)
+    from anchornet.cli.web_commands import cmd_serve
+
+    return cmd_serve(args, workspace)

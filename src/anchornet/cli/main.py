@@ -67,8 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     web_commands.add_parsers(sub)
 
-    p = sub.add_parser("demo", help="build the demo workspace from the bundled sample")
+    p = sub.add_parser("demo", help="build the demo workspace from the bundled sample and start the web app")
     p.add_argument("--quiet", "-q", action="store_true")
+    p.add_argument("--no-serve", action="store_true", help="build the workspace only; do not start the web app")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
     return parser
 
 
