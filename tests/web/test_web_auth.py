@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from conftest import ACCOUNTS, PASSWORD, SECRET, Web, csrf_in, route_paths, text_of
 from fastapi.testclient import TestClient
+from web_support import ACCOUNTS, PASSWORD, SECRET, Web, csrf_in, route_paths, text_of
 
 from anchornet.web import security
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from conftest import PASSWORD, SECRET
 from fastapi.testclient import TestClient
+from web_support import PASSWORD, SECRET
 
 from anchornet.cli.main import main
 from anchornet.web.app import create_app

@@ -8,7 +8,7 @@ import csv
 import io
 import json
 
-from conftest import OXFORD, SMALL_CSV, text_of
+from web_support import OXFORD, SMALL_CSV, text_of
 
 from anchornet.reports.rendering import money, money0, percent
 
@@ -313,3 +313,8 @@ def test_requests_in_parallel_each_have_their_own_connection(shared_web, clients
     firsts = [r.json() for r in responses[:4]]
     for i, r in enumerate(responses):
         assert r.json() == firsts[i % 4]
+
+
+def test_favicon(clients):
+    response = clients["anonymous"].get("/favicon.ico")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("image/svg+xml")

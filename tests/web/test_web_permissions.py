@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import OTHER, OXFORD, SMALL_CSV, route_paths
+from web_support import OTHER, OXFORD, SMALL_CSV, route_paths
 
 ROLES = ("coordinator", "member", "viewer")
 EVERYONE, LEADS, COORDINATOR = set(ROLES), {"coordinator", "member"}, {"coordinator"}
@@ -52,6 +52,7 @@ def test_each_page_for_each_role(clients, url):
 def test_every_get_route_is_in_the_matrix(shared_web):
     """No page escapes this test: every GET route is listed above or tested by id below."""
     tested_elsewhere = {"/setup", "/login", "/public", "/api/public", "/public/report.html", "/static/vega.js",
+                        "/favicon.ico",
                         "/openapi.json", "/reports/download", "/data/files/{file_id}", "/api/files/{file_id}",
                         "/suppliers/{entity_id}", "/api/suppliers/{entity_id}"}
     listed = {u.split("?")[0] for u in PAGES}

@@ -209,6 +209,11 @@ def _install_static(app: FastAPI) -> None:
             return Response(status_code=304, headers=headers)
         return Response(script, media_type="text/javascript; charset=utf-8", headers=headers)
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon():
+        return Response((STATIC / "favicon.svg").read_bytes(), media_type="image/svg+xml",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
     app.mount("/static", _CachedStatic(directory=str(STATIC)), name="static")
 
 

@@ -151,10 +151,12 @@ def require_report(p: Principal, edition: str, members: list[str]) -> None:
 
 
 # -- navigation --------------------------------------------------------------------------------------
-def nav_items(p: Principal | None) -> list[tuple[str, str]]:
-    """(path, label) of the pages ``p`` may open."""
+def nav_items(p: Principal | None, public_published: bool = True) -> list[tuple[str, str]]:
+    """(path, label) of the pages ``p`` may open. The public dashboard is offered to
+    everyone once published, and to the coordinator (to preview it) before."""
+    public = [("/public", "Public dashboard")] if public_published or (p and p.is_coordinator) else []
     if p is None:
-        return [("/public", "Public dashboard")]
+        return public + [("/login", "Sign in")]
     items = [("/", "Overview")]
     if p.role in ("coordinator", "member"):
         items += [("/data", "Data"), ("/payments", "Payments")]
@@ -163,5 +165,5 @@ def nav_items(p: Principal | None) -> list[tuple[str, str]]:
     items.append(("/reports", "Reports"))
     if can_manage_network(p):
         items += [("/admin/users", "Accounts"), ("/admin/audit", "Audit log"), ("/admin/publish", "Publish")]
-    items += [("/public", "Public dashboard"), ("/account", "My account")]
+    items += public + [("/account", "My account")]
     return items

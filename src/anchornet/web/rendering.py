@@ -46,6 +46,15 @@ def page_url(request: Request, **changes) -> str:
     return request.url.path + ("?" + query if query else "")
 
 
+def _public_published(request: Request) -> bool:
+    try:
+        row = request.app.state.base.con.cursor().execute(
+            "SELECT published FROM public_dashboard LIMIT 1").fetchall()
+    except Exception:  # a workspace being migrated: offer nothing rather than fail the page
+        return False
+    return bool(row and row[0][0])
+
+
 def render(request: Request, template: str, context: dict | None = None, *, status_code: int = 200,
            headers: dict | None = None):
     principal = getattr(request.state, "principal", None)
@@ -53,7 +62,7 @@ def render(request: Request, template: str, context: dict | None = None, *, stat
     path = request.url.path
     nav = [{"href": href, "label": label,
             "current": path == href or (href != "/" and path.startswith(href + "/"))}
-           for href, label in nav_items(principal)]
+           for href, label in nav_items(principal, _public_published(request))]
     ctx = {
         "request": request,
         "user": principal,
