@@ -14,12 +14,6 @@ from anchornet.workspace import Workspace
 LAYOUTS = Path(__file__).resolve().parent.parent / "fixtures" / "layouts"
 
 
-@pytest.fixture
-def ws(tmp_path):
-    """A fresh, empty workspace in tmp_path."""
-    workspace = Workspace(tmp_path / "ws")
-    yield workspace
-    workspace.close()
 
 
 @pytest.fixture

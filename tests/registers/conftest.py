@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
-import socket
 import sys
 import threading
 from pathlib import Path
@@ -16,29 +15,12 @@ import pytest
 
 from anchornet.cli.registers_commands import add_parsers, cmd_registers
 from anchornet.errors import AnchornetError
-from anchornet.workspace import Workspace
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "registers"
 
 
-@pytest.fixture(autouse=True)
-def no_internet(monkeypatch):
-    """Refuse every host name but this machine's: a test that tries the network fails loudly."""
-    real = socket.getaddrinfo
-
-    def local_only(host, *args, **kwargs):
-        if host not in ("127.0.0.1", "localhost", "::1"):
-            raise OSError(f"tests do not use the network (tried {host})")
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", local_only)
 
 
-@pytest.fixture
-def ws(tmp_path):
-    workspace = Workspace(tmp_path / "ws")
-    yield workspace
-    workspace.close()
 
 
 @pytest.fixture
