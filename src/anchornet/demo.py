@@ -8,16 +8,43 @@ from pathlib import Path
 
 from anchornet.ingest.loader import FileResult, ingest_file
 from anchornet.ingest.quality import quality_report
+from anchornet.place.geography import get_place, parse_tier, set_place
+from anchornet.registers.companies_house import load_companies_house
+from anchornet.registers.nspl import load_postcodes
 from anchornet.reports.quality_html import render_quality_html
 from anchornet.sample import SAMPLE_MEMBER, sample_files
+from anchornet.sample.fictional import write_fictional_data
 from anchornet.suppliers.resolve import resolve
 from anchornet.workspace import Workspace
 
+FICTIONAL_FOLDER = "fictional-demo-data"
+DEMO_PLACE = "Oxfordshire (demo)"
+DEMO_TIERS = ["city=E07000178", "county=E07000177,E07000178,E07000179,E07000180,E07000181"]
+
+
+def _register_loaded(ws: Workspace, register: str) -> bool:
+    return bool(ws.con.execute(
+        "SELECT count(*) FROM register_loads WHERE register = ? AND status = 'active'", [register]
+    ).fetchall()[0][0])
+
 
 def build_demo(ws: Workspace, progress=None) -> tuple[list[FileResult], Path]:
-    """Ingest the sample, resolve its suppliers (a re-run changes nothing) and write the
-    quality report."""
+    """Ingest the sample and the fictional members' files, load the fictional registers,
+    set the place, resolve the suppliers and write the quality report.
+
+    A re-run changes nothing: the files are unchanged, a register already loaded (the
+    fictional one, or a real one loaded since) is left alone, and so is a place already set.
+    """
     results = [ingest_file(ws, path, SAMPLE_MEMBER, progress=progress) for path in sample_files()]
+    fictional = write_fictional_data(ws.path / FICTIONAL_FOLDER)
+    for member, paths in fictional["members"].items():
+        results += [ingest_file(ws, path, member, progress=progress) for path in paths]
+    if not _register_loaded(ws, "companies-house"):
+        load_companies_house(ws, fictional["companies"])
+    if not _register_loaded(ws, "postcodes"):
+        load_postcodes(ws, fictional["postcodes"])
+    if get_place(ws) is None:
+        set_place(ws, DEMO_PLACE, [parse_tier(t) for t in DEMO_TIERS])
     resolve(ws)
     report_path = ws.path / "reports" / "quality.html"
     report_path.parent.mkdir(parents=True, exist_ok=True)

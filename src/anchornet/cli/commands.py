@@ -231,21 +231,34 @@ def cmd_demo(args, workspace: Path) -> int:
     if not args.quiet:
         _print_ingest_summary(results)
         summary = totals(files)
-        out.print(
-            f"\nDemo workspace {workspace}: {summary['files']} files, "
-            f"{summary['rows_loaded']:,} payments loaded, {summary['rows_quarantined']:,} "
-            f"quarantined, {summary['lines_nondata']:,} non-data lines, "
-            f"£{summary['amount_loaded']:,.2f} in all; every line of every file accounted for "
-            f"({summary['accounted']:,} of {summary['lines_total']:,})."
-        )
+        out.print(f"\nDemo workspace {workspace}: {summary['files']} files of {len({f['member'] for f in files})} "
+                  f"members; every line of every file accounted for "
+                  f"({summary['accounted']:,} of {summary['lines_total']:,}).")
+        for member in sorted({f["member"] for f in files}, key=lambda m: (m.endswith("(fictional)"), m)):
+            part = totals([f for f in files if f["member"] == member])
+            out.print(f"  {member}: {part['files']} files, {part['rows_loaded']:,} payments loaded, "
+                      f"{part['rows_quarantined']:,} quarantined, {part['lines_nondata']:,} non-data lines, "
+                      f"£{part['amount_loaded']:,.2f}", markup=False)
+        out.print("  (members named \"(fictional)\" and the registers are made-up demo data: "
+                  f"see {workspace / 'fictional-demo-data' / 'FICTIONAL.md'})", markup=False)
         ws = open_workspace(workspace, read_only=True)
         suppliers, personal = ws.con.execute(
             "SELECT count(*) FILTER (WHERE NOT personal), count(*) FILTER (WHERE personal) "
             "FROM supplier_entities").fetchall()[0]
+        from anchornet.place.geography import summary as place_summary
+
+        place = place_summary(ws)
         ws.close()
         out.print(f"Suppliers: {suppliers:,} organisations resolved from the payees "
                   f"({personal:,} possible private individuals kept anonymous); "
                   "see `anchornet suppliers review`.")
+        if place.get("place"):
+            shares = ", ".join(
+                f"{t['name']} {t['inside']['share']:.1%} inside" for t in place.get("tiers", [])
+                if t.get("inside", {}).get("share") is not None)
+            out.print(f"Place: {place['place']['name']}: {shares}; location known for "
+                      f"{place['coverage']['in_lookup']['share']:.1%} of supplier spend "
+                      "(the rest is shown as unknown).", markup=False)
         out.print(f"Quality report: {report}")
     if args.no_serve:
         return 0

@@ -119,7 +119,8 @@ _CLASS_RANK = "CASE class WHEN 'public' THEN 1 WHEN 'vcse' THEN 2 WHEN 'company'
 
 
 def _rebuild_entities(con) -> None:
-    """One row per entity: its most-paid spelling, its strongest class, its size."""
+    """One row per entity: its most-paid spelling, its strongest class, its size (ties go to
+    the spelling paid most often, then to the payee seen first, so a re-run gives the same rows)."""
     con.execute("DELETE FROM supplier_entities")
     con.execute(
         f"""
@@ -137,8 +138,8 @@ def _rebuild_entities(con) -> None:
             WHERE q.entity_id IS NOT NULL
         ),
         cls AS (
-            SELECT entity_id, arg_min(class, ({_CLASS_RANK}) * 1e15 - value) AS class,
-                   arg_min(class_reason, ({_CLASS_RANK}) * 1e15 - value) AS class_reason
+            SELECT entity_id, arg_min(class, (({_CLASS_RANK}) * 1e15 - value, payee_id)) AS class,
+                   arg_min(class_reason, (({_CLASS_RANK}) * 1e15 - value, payee_id)) AS class_reason
             FROM p GROUP BY entity_id
         ),
         sets AS (
@@ -147,8 +148,9 @@ def _rebuild_entities(con) -> None:
             WHERE o.active AND o.action = 'set' AND o.field <> 'class' AND q.entity_id IS NOT NULL
             GROUP BY ALL
         )
-        SELECT p.entity_id, arg_max(p.supplier_name, p.value) AS display_name,
-               arg_max(p.name_key, p.value) AS name_key, any_value(c.class), any_value(c.class_reason),
+        SELECT p.entity_id, arg_max(p.supplier_name, (p.value, p.n, -p.payee_id)) AS display_name,
+               arg_max(p.name_key, (p.value, p.n, -p.payee_id)) AS name_key,
+               any_value(c.class), any_value(c.class_reason),
                bool_and(p.personal),
                (SELECT value FROM sets s WHERE s.entity_id = p.entity_id AND s.field = 'postcode'),
                (SELECT value FROM sets s WHERE s.entity_id = p.entity_id AND s.field = 'company_number'),
