@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from anchornet import __version__
 from anchornet.errors import AnchornetError
 from anchornet.web import security
+from anchornet.web.cache import ResultCache
 from anchornet.web.deps import CsrfRefused, NotFound, NotSignedIn, RateLimited, csrf_protect
 from anchornet.web.permissions import Forbidden
 from anchornet.web.rendering import make_templates, render
@@ -92,6 +93,7 @@ def create_app(workspace_path: Path | str, secret_key: str | None = None, *,
     app.state.templates = make_templates()
     no_accounts = count_users(base.con) == 0
     app.state.setup_code = (setup_code or _new_setup_code()) if no_accounts else None
+    app.state.results = ResultCache()
 
     _install_middleware(app)
     _install_errors(app)
@@ -119,6 +121,8 @@ def _install_middleware(app: FastAPI) -> None:
         request.state.end_session = False
         request.state.principal = None
         response = await call_next(request)
+        if request.method == "POST":  # any change to the data: computed figures start again
+            request.app.state.results.bump()
         secure = request.url.scheme == "https"
         if request.state.new_session is not None:
             response.set_cookie(

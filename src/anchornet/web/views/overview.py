@@ -71,6 +71,14 @@ def overview_data(ws: Workspace, principal: Principal, member: str | None, perio
         }
 
 
+def cached_overview(request: Request, ws: Workspace, principal: Principal, member: str | None,
+                    period: str | None) -> dict:
+    """overview_data, kept until the next change to the data (see web/cache.py). The key holds
+    everything the figures depend on, the account's role and member included."""
+    key = ("overview", principal.role, principal.member, member, period)
+    return request.app.state.results.get(key, lambda: overview_data(ws, principal, member, period))
+
+
 def overview_charts(data: dict) -> dict:
     out = {}
     if any(p[k]["share"] is not None for p in data["trend"]["periods"] for k in ("sme", "vcse")):
@@ -91,7 +99,7 @@ def overview_page(request: Request, *, member: str | None = None, period: str | 
                   ws: WS):
     member = member or None
     period = (period or "").strip() or None
-    data = overview_data(ws, principal, member, period)
+    data = cached_overview(request, ws, principal, member, period)
     return render(request, "overview.html", {
         "d": data, "charts": overview_charts(data), "member": member, "period": period or "",
         "member_choices": permissions.visible_members(principal, queries.member_names(ws)),
@@ -104,9 +112,9 @@ PERIOD_HELP = "FY2014/15, 2014-Q2, 2014-05, 2015 or a range 2014-04..2015-03 (de
 
 
 @router.get("/api/overview", tags=["overview"], summary="The overview dashboard's figures")
-def api_overview(*, member: Annotated[str | None, Query(description=MEMBER_HELP)] = None,
+def api_overview(request: Request, *, member: Annotated[str | None, Query(description=MEMBER_HELP)] = None,
                  period: Annotated[str | None, Query(description=PERIOD_HELP)] = None,
                  principal: SignedIn, ws: WS) -> dict:
     """Headline shares with their coverage, the trend, leakage by category, the largest
     suppliers and data quality: exactly what the overview page shows."""
-    return overview_data(ws, principal, member or None, (period or "").strip() or None)
+    return cached_overview(request, ws, principal, member or None, (period or "").strip() or None)
