@@ -22,17 +22,22 @@ def public_page(request: Request, *, ws: WS, principal: MaybeSignedIn):
     chosen = publishing.settings(ws)
     if not chosen["published"]:
         return render(request, "public.html", {"published": False, "message": NOT_PUBLISHED}, status_code=404)
-    data = publishing.public_data(ws, chosen)
+    data = _public_data(request, ws, chosen)
     return render(request, "public.html", {"published": True, "d": data, "charts": publishing.public_charts(data)})
 
 
 @router.get("/api/public", tags=["public"], summary="The public dashboard's figures (no sign-in)")
-def api_public(*, ws: WS):
+def api_public(request: Request, *, ws: WS):
     """Exactly what the public dashboard shows; 404 until the coordinator publishes it."""
     chosen = publishing.settings(ws)
     if not chosen["published"]:
         return JSONResponse({"detail": NOT_PUBLISHED}, status_code=404)
-    return publishing.public_data(ws, chosen)
+    return _public_data(request, ws, chosen)
+
+
+def _public_data(request: Request, ws, chosen: dict) -> dict:
+    """The published figures, kept until the next change (publishing is a change too)."""
+    return request.app.state.results.get(("public",), lambda: publishing.public_data(ws, chosen))
 
 
 @router.get("/public/report.html", include_in_schema=False)

@@ -1,0 +1,116 @@
+"""How fast the web app's pages answer with millions of payments in the workspace.
+
+Builds the analysis benchmark's synthetic workspace (``analysis_benchmark.build``:
+20 members, suppliers, postcodes and a place) with ``--payments`` payments (default
+3,000,000), adds a coordinator account and a published public dashboard, then, in
+the same process, asks each page ``--repeat`` times through FastAPI's TestClient
+(the whole app: routing, security, the library, the templates; no network) and
+prints, per page, the first (cold) request and the p50 and p95 of the others.
+Between the repeats nothing changes, so figures kept by the app between requests
+(see ``web/cache.py``) serve the repeats, as they would serve a network's visitors.
+
+    .venv/bin/python benchmarks/web_benchmark.py [--payments N] [--repeat N] [--json]
+
+The target, from the issue: every page answers in well under a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PASSWORD = "benchmark password 2026"
+EMAIL = "coordinator@bench.anchornet.invalid"
+PAGES = ["/", "/api/overview", "/data", "/payments", "/payments?q=LTD", "/suppliers", "/reports", "/public",
+         "/admin/audit", "/account"]
+
+
+def _analysis_benchmark():
+    path = Path(__file__).with_name("analysis_benchmark.py")
+    spec = importlib.util.spec_from_file_location("analysis_benchmark", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def build(ws_path: Path, payments: int) -> float:
+    from anchornet import Workspace
+    from anchornet.web.users import create_user
+
+    bench = _analysis_benchmark()
+    started = time.perf_counter()
+    bench.build(ws_path, payments, None, bench.SEED, lambda *_: None)
+    ws = Workspace(ws_path)
+    try:
+        create_user(ws, EMAIL, PASSWORD, "coordinator", name="Benchmark")
+    finally:
+        ws.close()
+    return time.perf_counter() - started
+
+
+def measure(ws_path: Path, repeat: int) -> dict:
+    from fastapi.testclient import TestClient
+
+    from anchornet.web.app import create_app
+
+    app = create_app(ws_path, secret_key="benchmark-secret-key-not-for-use")
+    results = {}
+    with TestClient(app) as client:
+        csrf = client.get("/api/session").json()["csrf_token"]
+        response = client.post("/login", data={"email": EMAIL, "password": PASSWORD, "csrf_token": csrf},
+                               follow_redirects=False)
+        assert response.status_code == 303, response.text
+        csrf = client.get("/api/session").json()["csrf_token"]
+        client.post("/admin/publish", data={"csrf_token": csrf, "published": "true", "title": "Benchmark",
+                                            "sections": ["headline", "trend", "leakage", "top_suppliers"]})
+        for page in PAGES:
+            times = []
+            for _ in range(repeat + 1):
+                started = time.perf_counter()
+                response = client.get(page)
+                times.append(time.perf_counter() - started)
+                if response.status_code != 200:
+                    raise SystemExit(f"{page}: HTTP {response.status_code}")
+            warm = sorted(times[1:])
+            results[page] = {
+                "cold_s": round(times[0], 3),
+                "p50_s": round(statistics.median(warm), 3),
+                "p95_s": round(warm[min(len(warm) - 1, int(round(0.95 * (len(warm) - 1))))], 3),
+            }
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--payments", type=int, default=3_000_000)
+    parser.add_argument("--repeat", type=int, default=20, help="requests per page after the first")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="anchornet-web-bench-"))
+    try:
+        built = build(work / "ws", args.payments)
+        results = measure(work / "ws", args.repeat)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if args.json:
+        print(json.dumps({"payments": args.payments, "build_s": round(built, 1), "pages": results}, indent=2))
+        return 0
+    print(f"{args.payments:,} payments (workspace built in {built:.1f} s); {args.repeat} requests per page "
+          "after the first:")
+    print(f"  {'page':<22}{'first':>9}{'p50':>9}{'p95':>9}")
+    for page, r in results.items():
+        print(f"  {page:<22}{r['cold_s']:>8.3f}s{r['p50_s']:>8.3f}s{r['p95_s']:>8.3f}s")
+    slow = [p for p, r in results.items() if r["p95_s"] >= 1.0]
+    print("target: every page well under a second (p95): " + ("MET" if not slow else "NOT MET for " + ", ".join(slow)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
