@@ -41,12 +41,20 @@ def _filters(period: str | None, q: str | None, category: str | None, supplier_i
 
 def payments_data(ws: Workspace, principal: Principal, *, member: str | None, period: str | None, q: str | None,
                   category: str | None, supplier_id: int | None, file_id: int | None, sort: str, page: int,
-                  per_page: int) -> dict:
+                  per_page: int, cache=None) -> dict:
+    """A page of payments; with ``cache`` (the app's result cache) a page asked again before the
+    data changes is not counted and sorted again."""
     members = permissions.private_members(principal, member)
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     page = max(page, 1)
-    result = queries.list_payments(ws, members, sort=sort, limit=per_page, offset=(page - 1) * per_page,
-                                   **_filters(period, q, category, supplier_id, file_id))
+
+    def compute() -> dict:
+        return queries.list_payments(ws, members, sort=sort, limit=per_page, offset=(page - 1) * per_page,
+                                     **_filters(period, q, category, supplier_id, file_id))
+
+    key = ("payments", tuple(members) if members else None, period, q, category, supplier_id, file_id, sort,
+           page, per_page)
+    result = dict(cache.get(key, compute)) if cache is not None else compute()
     result.update(page=page, per_page=per_page, pages=max(1, -(-result["total"] // per_page)),
                   filters={"member": member, "period": period, "q": q, "category": category,
                            "supplier_id": supplier_id, "file_id": file_id, "sort": sort},
@@ -60,7 +68,8 @@ def payments_page(request: Request, *, member: str | None = None, period: str | 
                   sort: str = "line", page: int = 1, per_page: int = PER_PAGE, principal: SignedIn, ws: WS):
     member, period = member or None, (period or "").strip() or None
     data = payments_data(ws, principal, member=member, period=period, q=q, category=category,
-                         supplier_id=supplier_id, file_id=file_id, sort=sort, page=page, per_page=per_page)
+                         supplier_id=supplier_id, file_id=file_id, sort=sort, page=page, per_page=per_page,
+                         cache=request.app.state.results)
     members = permissions.private_members(principal, member)
     return render(request, "payments.html", {
         "d": data, "sorts": list(queries.PAYMENT_SORTS),
@@ -118,7 +127,7 @@ def payments_csv(request: Request, *, member: Annotated[str | None, Query()] = N
 
 
 @router.get("/api/payments", tags=["payments"], summary="A page of payments with their lineage")
-def api_payments(*,
+def api_payments(request: Request, *,
                  member: Annotated[str | None, Query(description="one member (a member lead: their own only)")] = None,
                  period: Annotated[str | None, Query()] = None,
                  q: Annotated[str | None, Query(description="search text")] = None,
@@ -130,4 +139,4 @@ def api_payments(*,
                  ws: WS) -> dict:
     return payments_data(ws, principal, member=member or None, period=(period or "").strip() or None, q=q,
                          category=category, supplier_id=supplier_id, file_id=file_id, sort=sort, page=page,
-                         per_page=per_page)
+                         per_page=per_page, cache=request.app.state.results)
