@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import yaml
 
 from anchornet.errors import AnchornetError
+from anchornet.rulefiles import read_rule_file
+from anchornet.sqltext import sql_literal
 
 
 @dataclass
@@ -24,29 +25,21 @@ class Rule:
         occur, a category pattern is matched here once per category, not per payment."""
         parts = []
         if self.payee_classes:
-            classes = ", ".join(_q(c) for c in self.payee_classes)
+            classes = ", ".join(sql_literal(c) for c in self.payee_classes)
             parts.append(f"payee_class IN ({classes})")
         if self.category_matches:
             if categories is None:
-                parts.append(f"regexp_matches(coalesce(category, ''), {_q(self.category_matches)})")
+                parts.append(f"regexp_matches(coalesce(category, ''), {sql_literal(self.category_matches)})")
             else:
                 pattern = re.compile(self.category_matches)
                 hits = [c for c in categories if pattern.search(c)]
                 if hits:
-                    parts.append("category IN (" + ", ".join(_q(c) for c in hits) + ")")
+                    parts.append("category IN (" + ", ".join(sql_literal(c) for c in hits) + ")")
         return "(" + " OR ".join(parts) + ")" if parts else "false"
 
 
-def _q(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def load_rules(workspace_dir: Path | None = None) -> list[Rule]:
-    own = workspace_dir / "influence.yaml" if workspace_dir else None
-    if own is not None and own.exists():
-        text = own.read_text(encoding="utf-8")
-    else:
-        text = resources.files("anchornet.analysis").joinpath("influence.yaml").read_text("utf-8")
+    text = read_rule_file("anchornet.analysis", "influence.yaml", workspace_dir)
     try:
         data = yaml.safe_load(text) or {}
         return [
@@ -62,5 +55,5 @@ def excluded_by_sql(rules: list[Rule], categories: list[str] | None = None) -> s
     """SQL giving the name of the first rule that excludes a payment, or NULL."""
     if not rules:
         return "CAST(NULL AS VARCHAR)"
-    whens = " ".join(f"WHEN {r.sql(categories)} THEN {_q(r.name)}" for r in rules)
+    whens = " ".join(f"WHEN {r.sql(categories)} THEN {sql_literal(r.name)}" for r in rules)
     return f"CASE {whens} END"

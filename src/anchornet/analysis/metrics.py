@@ -13,6 +13,7 @@ from anchornet.analysis.influence import Rule, excluded_by_sql, load_rules
 from anchornet.analysis.periods import Window, bucket_sql
 from anchornet.errors import AnchornetError
 from anchornet.ingest.period import Period
+from anchornet.sqltext import sql_literal
 from anchornet.workspace import Workspace
 
 BASE_SQL = """
@@ -45,10 +46,6 @@ class Scope:
 
     def describe(self) -> dict:
         return {"members": self.members or "all", "period": str(self.period) if self.period else "all"}
-
-
-def _q(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 # Up to this many payments in scope, they are joined and judged once into a temporary
@@ -89,7 +86,7 @@ class Analysis:
         ).fetchall()]
         members = ""
         if self.scope.members:
-            members = "AND member IN (" + ", ".join(_q(m) for m in self.scope.members) + ")"
+            members = "AND member IN (" + ", ".join(sql_literal(m) for m in self.scope.members) + ")"
         window = Window(self.scope.period).sql("span_start", "span_end")
         self._sql = f"""
             SELECT *, {excluded_by_sql(self.rules, categories)} AS excluded_by
@@ -141,7 +138,7 @@ class Analysis:
         p = self.scope.period
         members = ""
         if self.scope.members:
-            members = "AND member IN (" + ", ".join(_q(m) for m in self.scope.members) + ")"
+            members = "AND member IN (" + ", ".join(sql_literal(m) for m in self.scope.members) + ")"
         row = self._one(f"""
             SELECT count(*) AS payments, coalesce(sum(amount), 0) AS amount FROM ({BASE_SQL}) b
             WHERE NOT (span_start >= DATE '{p.start}' AND span_end <= DATE '{p.end}')
@@ -357,9 +354,9 @@ class Analysis:
         if supplier_id is not None:
             where.append(f"entity_id = {int(supplier_id)}")
         if category is not None:
-            where.append(f"coalesce(category, '(not given)') = {_q(category)}")
+            where.append(f"coalesce(category, '(not given)') = {sql_literal(category)}")
         if member is not None:
-            where.append(f"member = {_q(member)}")
+            where.append(f"member = {sql_literal(member)}")
         if excluded is not None:
             where.append("excluded_by IS NOT NULL" if excluded else "excluded_by IS NULL")
         rows = self._all(f"""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -18,6 +17,8 @@ import yaml
 from anchornet.analysis.metrics import Analysis
 from anchornet.errors import AnchornetError
 from anchornet.place import locate
+from anchornet.rulefiles import read_rule_file
+from anchornet.sqltext import sql_literal
 
 SIZE_ORDER = "CASE size_band WHEN 'small' THEN 1 WHEN 'micro' THEN 2 WHEN 'medium' THEN 3 " \
              "WHEN 'large' THEN 4 ELSE 5 END"
@@ -31,11 +32,7 @@ class CategoryFirms:
 
 
 def load_table(workspace_dir: Path | None = None) -> list[CategoryFirms]:
-    own = workspace_dir / "category_sic.yaml" if workspace_dir else None
-    if own is not None and own.exists():
-        text = own.read_text(encoding="utf-8")
-    else:
-        text = resources.files("anchornet.analysis").joinpath("category_sic.yaml").read_text("utf-8")
+    text = read_rule_file("anchornet.analysis", "category_sic.yaml", workspace_dir)
     try:
         rows = yaml.safe_load(text)["categories"]
         table = [CategoryFirms(r["match"], [str(x) for x in r["sic"]], r.get("label", r["match"]))
@@ -67,7 +64,7 @@ def opportunities(analysis: Analysis, *, tier: str | None = None, categories: in
     codes = con.execute(
         "SELECT kind, code FROM place_codes WHERE tier_no <= ? ORDER BY tier_no, position", [tier_no]
     ).fetchall()
-    inside = locate.inside_sql("c", [(kind, "'" + code.replace("'", "''") + "'") for kind, code in codes])
+    inside = locate.inside_sql("c", [(kind, sql_literal(code)) for kind, code in codes])
     table = load_table(ws.path)
     out = []
     for item in leak["categories"]:

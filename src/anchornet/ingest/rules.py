@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from anchornet.ingest.columns import ColumnMap
 from anchornet.ingest.values import DAY_FIRST_FORMATS, EARLIEST_DATE, LATEST_DATE, MONTH_FIRST_FORMATS
+from anchornet.sqltext import sql_literal
 
 # A cell that is a total label ("Total", "Grand Total", "Total spend:"), not a
 # name that starts with "Total" such as "Total Gas & Power Ltd".
@@ -30,10 +31,6 @@ FLAGS = {
     "outside_period": "the date falls outside the file's stated period",
     "duplicate_row": "an exact duplicate of another row in the same file (kept: it can be genuine)",
 }
-
-
-def _q(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def raw_cells_sql(width: int) -> str:
@@ -82,7 +79,7 @@ def build_select(
     extra_any = " OR ".join(f"{clean}({c}) IS NOT NULL" for c in extra) or "false"
     extra_count = " + ".join(f"({clean}({c}) IS NOT NULL)::INTEGER" for c in extra) or "0"
     total_any = " OR ".join(
-        f"regexp_matches(lower(coalesce({c}, '')), {_q(TOTAL_LABEL)})" for c in inside
+        f"regexp_matches(lower(coalesce({c}, '')), {sql_literal(TOTAL_LABEL)})" for c in inside
     ) or "false"
     # Raw cells as written; an empty cell is NULL whichever reader read it. With extra
     # fields, keep them but not the reader's padding after the last of them.
@@ -101,8 +98,8 @@ def build_select(
     sup_header = cmap.header[cmap.fields["supplier_name"]].strip().lower()
     amt_header = cmap.header[cmap.fields["amount"]].strip().lower()
     totals = kind == "supplier_totals"
-    ps = f"DATE {_q(period_start)}" if period_start else "CAST(NULL AS DATE)"
-    pe = f"DATE {_q(period_end)}" if period_end else "CAST(NULL AS DATE)"
+    ps = f"DATE {sql_literal(period_start)}" if period_start else "CAST(NULL AS DATE)"
+    pe = f"DATE {sql_literal(period_end)}" if period_end else "CAST(NULL AS DATE)"
 
     if totals:
         in_range = "false"
@@ -112,8 +109,8 @@ def build_select(
         # The first two formats of the full list, tried first: when they read the text as
         # a date in range, the full rules would give the same date.
         quick = (MONTH_FIRST_FORMATS if month_first else DAY_FIRST_FORMATS)[:2]
-        quick_sql = "[" + ", ".join(_q(f) for f in quick) + "]"
-        in_range = f"(qdate BETWEEN DATE {_q(EARLIEST_DATE)} AND DATE {_q(LATEST_DATE)})"
+        quick_sql = "[" + ", ".join(sql_literal(f) for f in quick) + "]"
+        in_range = f"(qdate BETWEEN DATE {sql_literal(EARLIEST_DATE)} AND DATE {sql_literal(LATEST_DATE)})"
         dates = f"""
             CASE WHEN {in_range} THEN qdate WHEN NOT is_ph THEN dany END AS pdate,
             CASE WHEN {in_range} THEN NULL WHEN dany IS NULL THEN an_month(d_raw) END AS pmonth"""
@@ -177,14 +174,15 @@ WITH cleaned AS (
         CASE WHEN sup IS NULL OR (pdate IS NULL AND pmonth IS NULL) THEN {nonblank} ELSE {hw + 1} END
             AS nonblank,
         CASE WHEN pdate IS NULL AND pmonth IS NULL THEN ({total_any}) ELSE false END AS has_total_word,
-        coalesce(lower(sup) = {_q(sup_header)} AND lower(a_raw) = {_q(amt_header)}, false) AS is_repeat
+        coalesce(lower(sup) = {sql_literal(sup_header)}
+                 AND lower(a_raw) = {sql_literal(amt_header)}, false) AS is_repeat
     FROM dated
 ), decided AS (
     SELECT *,
         CASE
             WHEN nonblank = 0 AND NOT has_extra THEN 'blank'
             WHEN is_repeat THEN 'nondata'
-            WHEN (sup IS NULL OR regexp_matches(lower(sup), {_q(TOTAL_LABEL)}))
+            WHEN (sup IS NULL OR regexp_matches(lower(sup), {sql_literal(TOTAL_LABEL)}))
                 AND pdate IS NULL AND pmonth IS NULL
                 AND (has_total_word OR (amt IS NOT NULL AND nonblank <= 2)) THEN 'nondata'
             WHEN sup IS NULL AND a_raw IS NULL AND d_raw IS NULL AND nonblank <= 2 THEN 'nondata'
@@ -216,7 +214,7 @@ SELECT
         WHEN a_raw IS NULL THEN 'no amount'
         WHEN amt IS NULL THEN 'amount is not a number: ' || a_raw
     END AS reason,
-    CASE WHEN status = 'loaded' THEN {_q('period_total' if totals else 'payment')} END AS record_type,
+    CASE WHEN status = 'loaded' THEN {sql_literal('period_total' if totals else 'payment')} END AS record_type,
     CASE WHEN status = 'loaded' THEN pdate END AS payment_date,
     CASE WHEN status = 'loaded' THEN coalesce(pmonth, {ps}) END AS period_start,
     CASE WHEN status = 'loaded' THEN coalesce(last_day(pmonth), {pe}) END AS period_end,

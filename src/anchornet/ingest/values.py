@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import duckdb
 
+from anchornet.sqltext import sql_literal
+
 # Dates before 1901 or after 2099 are placeholders a system wrote for "no date"
 # (Excel day 0 and day 1, 01/01/1900, 31/12/9999), never a payment day.
 EARLIEST_DATE = "1901-01-01"
@@ -30,7 +32,7 @@ MONTH_FORMATS = ["%b %y", "%b %Y", "%B %y", "%B %Y", "%b-%y", "%b-%Y", "%B-%y", 
 
 
 def _sql_list(items: list[str]) -> str:
-    return "[" + ", ".join("'" + i.replace("'", "''") + "'" for i in items) + "]"
+    return "[" + ", ".join(sql_literal(i) for i in items) + "]"
 
 
 MACROS = rf"""

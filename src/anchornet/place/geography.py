@@ -38,6 +38,7 @@ from anchornet.errors import AnchornetError
 from anchornet.place import locate
 from anchornet.place.locate import IN_LOOKUP, LOCATED, STATUSES, inside_sql
 from anchornet.place.postcodes import OUTWARD
+from anchornet.sqltext import sql_literal
 from anchornet.workspace import Workspace
 
 KIND_SHAPES = {
@@ -212,10 +213,6 @@ def lookup_loaded(con) -> bool:
     return bool(con.execute("SELECT EXISTS (SELECT 1 FROM postcodes)").fetchall()[0][0])
 
 
-def _lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _validate_shape(name: str | None, tiers: list[Tier]) -> tuple[str, list[Tier], list[str]]:
     """Errors for a definition that cannot be stored; duplicates removed (with a warning)."""
     name = (name or "").strip()
@@ -311,7 +308,7 @@ def check_tiers(con, tiers: list[Tier]) -> tuple[list[str], list[str]]:
 
 def _live_postcodes(con, tier: Tier) -> int:
     """Live postcodes of the lookup inside a tier's own codes."""
-    inside = inside_sql("p", [(c.kind, _lit(c.code)) for c in tier.codes])
+    inside = inside_sql("p", [(c.kind, sql_literal(c.code)) for c in tier.codes])
     return con.execute(f"SELECT count(*) FROM postcodes p WHERE p.terminated IS NULL AND {inside}").fetchall()[0][0]
 
 
@@ -329,8 +326,9 @@ def _nesting(con, c: Code, outer: Tier, loaded: bool) -> tuple[str, str]:
     if loaded:
         column = {"lad": "lad_code", "region": "region_code", "postcode_area": "area",
                   "postcode_district": "district"}
-        match = (f"{column[c.kind]} = {_lit(c.code)}" if c.kind in column else f"country = {_lit(c.code[0])}")
-        inside = inside_sql("p", [(o.kind, _lit(o.code)) for o in outer.codes])
+        match = (f"{column[c.kind]} = {sql_literal(c.code)}" if c.kind in column
+                 else f"country = {sql_literal(c.code[0])}")
+        inside = inside_sql("p", [(o.kind, sql_literal(o.code)) for o in outer.codes])
         total, out, unknown = con.execute(
             f"""SELECT count(*), count(*) FILTER (WHERE NOT inside), count(*) FILTER (WHERE inside IS NULL)
                 FROM (SELECT {inside} AS inside FROM postcodes p WHERE p.terminated IS NULL AND p.{match})"""

@@ -33,6 +33,7 @@ import duckdb
 from anchornet.errors import AnchornetError, BadFileError
 from anchornet.place import postcodes
 from anchornet.registers import identifiers
+from anchornet.sqltext import sql_literal
 from anchornet.suppliers import normalise
 from anchornet.workspace import Workspace, sha256_file
 
@@ -256,9 +257,7 @@ def q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def lit(text: str) -> str:
-    """A quoted SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
+lit = sql_literal  # the registers' SQL is written with this shorter name
 
 
 def read_csv_sql(sources: list[SourceFile], header: Header, *, null_padding: bool = False,

@@ -35,6 +35,7 @@ from anchornet.ingest.columns import normalise_header
 from anchornet.ingest.detect import SPREADSHEET_FORMATS, detect_format
 from anchornet.ingest.parts import Part
 from anchornet.registers.common import Inserted, LoadResult, Progress, SourceFile, member_id, run_load, strip_bom
+from anchornet.sqltext import sql_literal
 from anchornet.workspace import Workspace
 
 REGISTER = "suppliers"
@@ -126,7 +127,7 @@ def _select(sheet: _Sheet, member_id: int, load_id: int) -> str:
         index = sheet.fields.get(field)
         return f"nullif(trim(c{index}), '')" if index is not None else "CAST(NULL AS VARCHAR)"
 
-    sheet_sql = "NULL" if sheet.part.sheet is None else "'" + sheet.part.sheet.replace("'", "''") + "'"
+    sheet_sql = "NULL" if sheet.part.sheet is None else sql_literal(sheet.part.sheet)
     raw = ", ".join(f"c{i}" for i in range(sheet.part.width)) or "NULL"
     return f"""
         SELECT {member_id}, {load_id}, {sheet_sql}, line,

@@ -9,12 +9,13 @@ database. Registers refine the class later (a charity-number match makes a VCSE)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import yaml
 
 from anchornet.errors import AnchornetError
+from anchornet.rulefiles import read_rule_file
+from anchornet.sqltext import sql_literal
 
 CLASSES = ("company", "vcse", "public", "individual", "redacted", "unknown")
 PERSONAL_CLASSES = ("individual", "redacted")
@@ -30,11 +31,7 @@ class ClassRules:
 
     @classmethod
     def load(cls, workspace_dir: Path | None = None) -> ClassRules:
-        own = workspace_dir / "classes.yaml" if workspace_dir else None
-        if own is not None and own.exists():
-            text = own.read_text(encoding="utf-8")
-        else:
-            text = resources.files("anchornet.suppliers").joinpath("classes.yaml").read_text("utf-8")
+        text = read_rule_file("anchornet.suppliers", "classes.yaml", workspace_dir)
         try:
             data = yaml.safe_load(text)
             rules = [(r["class"], [str(w).upper() for w in r["words"]]) for r in data["rules"]]
@@ -51,12 +48,8 @@ class ClassRules:
             raise AnchornetError(f"the classification rules cannot be read: {exc}") from None
 
 
-def _q(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _has_word(tokens_sql: str, word: str) -> str:
-    return f"contains(' ' || {tokens_sql} || ' ', {_q(' ' + word + ' ')})"
+    return f"contains(' ' || {tokens_sql} || ' ', {sql_literal(' ' + word + ' ')})"
 
 
 def class_sql(rules: ClassRules, name_sql: str, tokens_sql: str) -> tuple[str, str]:
@@ -77,9 +70,9 @@ def class_sql(rules: ClassRules, name_sql: str, tokens_sql: str) -> tuple[str, s
     ))
     for klass, words in rules.rules:
         for word in words:
-            whens.append((_has_word(tokens_sql, word), klass, _q(f"the name holds the word {word}")))
-    whens.append((_plain_person(rules, tokens_sql), "individual", _q(WEAK_PERSON_REASON)))
-    klass = "CASE " + " ".join(f"WHEN {c} THEN {_q(k)}" for c, k, _ in whens) + " ELSE 'unknown' END"
+            whens.append((_has_word(tokens_sql, word), klass, sql_literal(f"the name holds the word {word}")))
+    whens.append((_plain_person(rules, tokens_sql), "individual", sql_literal(WEAK_PERSON_REASON)))
+    klass = "CASE " + " ".join(f"WHEN {c} THEN {sql_literal(k)}" for c, k, _ in whens) + " ELSE 'unknown' END"
     reason = ("CASE " + " ".join(f"WHEN {c} THEN {r}" for c, _, r in whens)
               + " ELSE 'no sign of its type in the name' END")
     return klass, reason

@@ -12,7 +12,6 @@ import json
 import math
 import random
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -21,6 +20,7 @@ import yaml
 from rapidfuzz import fuzz
 
 from anchornet.errors import AnchornetError
+from anchornet.rulefiles import read_rule_file
 
 U_SAMPLE_PAIRS = 200_000
 MIN_INFORMATIVE = 100  # sampled pairs where a comparison can be made, to re-estimate its u
@@ -35,11 +35,7 @@ class Model:
 
     @classmethod
     def load(cls, workspace_dir: Path | None = None) -> Model:
-        own = workspace_dir / "supplier_model.yaml" if workspace_dir else None
-        if own is not None and own.exists():
-            text = own.read_text(encoding="utf-8")
-        else:
-            text = resources.files("anchornet.suppliers").joinpath("model.yaml").read_text("utf-8")
+        text = read_rule_file("anchornet.suppliers", "model.yaml", workspace_dir, "supplier_model.yaml")
         try:
             data = yaml.safe_load(text)
             return cls(

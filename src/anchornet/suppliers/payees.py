@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import duckdb
 
+from anchornet.sqltext import sql_literal
 from anchornet.suppliers.classify import PERSONAL_CLASSES, WEAK_PERSON_REASON, ClassRules, class_sql
 from anchornet.suppliers.normalise import install_macros
-
-
-def _q(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def add_new_payees(con: duckdb.DuckDBPyConnection, rules: ClassRules) -> int:
@@ -44,7 +41,7 @@ def add_new_payees(con: duckdb.DuckDBPyConnection, rules: ClassRules) -> int:
         )
         SELECT member_id, supplier_name, supplier_ref, sn_name_key(supplier_name),
                sn_trading_key(supplier_name), vat_number, cls, why, cls IN ({personal}),
-               cls NOT IN ({personal}) OR why = {_q(WEAK_PERSON_REASON)}
+               cls NOT IN ({personal}) OR why = {sql_literal(WEAK_PERSON_REASON)}
         FROM classified
         -- ids in the order payees first appear, so the same data always gives the same ids
         ORDER BY member_id, first_file, first_line, supplier_name, supplier_ref
@@ -96,7 +93,7 @@ def settle_weak_persons(con: duckdb.DuckDBPyConnection) -> None:
             GROUP BY entity_id
         ) o
         WHERE payees.entity_id = o.entity_id AND payees.personal AND payees.matchable
-          AND payees.class_reason = {_q(WEAK_PERSON_REASON)}
+          AND payees.class_reason = {sql_literal(WEAK_PERSON_REASON)}
         """
     )
     # Payees that only looked like persons and matched no organisation stay personal; they
