@@ -84,9 +84,7 @@ class Analysis:
         categories = [r[0] for r in self.ws.con.execute(
             "SELECT DISTINCT category FROM records WHERE status = 'loaded' AND category IS NOT NULL"
         ).fetchall()]
-        members = ""
-        if self.scope.members:
-            members = "AND member IN (" + ", ".join(sql_literal(m) for m in self.scope.members) + ")"
+        members = self._members_sql()
         window = Window(self.scope.period).sql("span_start", "span_end")
         self._sql = f"""
             SELECT *, {excluded_by_sql(self.rules, categories)} AS excluded_by
@@ -102,6 +100,12 @@ class Analysis:
         self._materialised = rows <= MATERIALISE_LIMIT
         if self._materialised:
             self.ws.con.execute(f"CREATE OR REPLACE TEMP TABLE {self._table} AS {self._sql}")
+
+    def _members_sql(self) -> str:
+        """The scope's member filter, to follow a WHERE clause ('' for the whole network)."""
+        if not self.scope.members:
+            return ""
+        return "AND member IN (" + ", ".join(sql_literal(m) for m in self.scope.members) + ")"
 
     def close(self) -> None:
         """Free the materialised payments (they live as long as the connection otherwise)."""
@@ -136,9 +140,7 @@ class Analysis:
         if self.scope.period is None:
             return {"payments": 0, "amount": 0.0}
         p = self.scope.period
-        members = ""
-        if self.scope.members:
-            members = "AND member IN (" + ", ".join(sql_literal(m) for m in self.scope.members) + ")"
+        members = self._members_sql()
         row = self._one(f"""
             SELECT count(*) AS payments, coalesce(sum(amount), 0) AS amount FROM ({BASE_SQL}) b
             WHERE NOT (span_start >= DATE '{p.start}' AND span_end <= DATE '{p.end}')

@@ -48,12 +48,18 @@ def firms_for(category: str, table: list[CategoryFirms]) -> CategoryFirms | None
     return next((row for row in table if re.search(row.match, category or "")), None)
 
 
+LEAKING_CATEGORIES = 50  # the most-leaking categories looked at for a shortlist
+
+
 def opportunities(analysis: Analysis, *, tier: str | None = None, categories: int = 5,
-                  per_category: int = 25) -> dict:
-    """The shortlist: for each of the most-leaking categories, local firms that could bid."""
+                  per_category: int = 25, leakage: dict | None = None) -> dict:
+    """The shortlist: for each of the most-leaking categories, local firms that could bid.
+
+    ``leakage`` is ``analysis.leakage(tier, limit=LEAKING_CATEGORIES)`` when the caller has it already.
+    """
     ws = analysis.ws
     con = ws.con
-    leak = analysis.leakage(tier, limit=50)
+    leak = leakage if leakage is not None else analysis.leakage(tier, limit=LEAKING_CATEGORIES)
     if leak["tier"] is None:
         return {"tier": None, "categories": [], "note": "no place is defined"}
     companies = con.execute("SELECT count(*) FROM companies").fetchall()[0][0]

@@ -40,10 +40,13 @@ def report_data(ws: Workspace, scope: Scope | None = None, *, public: bool = Fal
     by_member = analysis.by("member")
     by_category = analysis.by("category", 20)
     shared = analysis.shared_suppliers()
-    leakage = analysis.leakage() if analysis.tiers else {"tier": None, "categories": []}
-    from anchornet.analysis.opportunities import opportunities
+    from anchornet.analysis.opportunities import LEAKING_CATEGORIES, opportunities
 
-    shortlist = opportunities(analysis, per_category=10)
+    # one pass over the payments for both the leakage table and the shortlist
+    leaking = analysis.leakage(limit=LEAKING_CATEGORIES) if analysis.tiers else None
+    leakage = ({**leaking, "categories": leaking["categories"][:20]} if leaking
+               else {"tier": None, "categories": []})
+    shortlist = opportunities(analysis, per_category=10, leakage=leaking)
     if public:
         shared = [s for s in shared if s["supplier"]]
     quality = file_quality(ws)
