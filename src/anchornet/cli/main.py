@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     web_commands.add_parsers(sub)
 
+    for module in network_command_modules():
+        module.add_parsers(sub)
+
     p = sub.add_parser("demo", help="build the demo workspace from the bundled sample and start the web app")
     p.add_argument("--quiet", "-q", action="store_true")
     p.add_argument("--no-serve", action="store_true", help="build the workspace only; do not start the web app")
@@ -90,11 +93,12 @@ def main(argv: list[str] | None = None) -> int:
         web_commands,
     )
 
+    name = "cmd_" + args.command.replace("-", "_")
     handler = next(
-        getattr(module, f"cmd_{args.command}")
+        getattr(module, name)
         for module in (commands, suppliers_commands, registers_commands, place_commands,
-                       analysis_commands, web_commands)
-        if hasattr(module, f"cmd_{args.command}")
+                       analysis_commands, web_commands, *network_command_modules())
+        if hasattr(module, name)
     )
     workspace = args.workspace or default_path()
     try:
@@ -117,6 +121,22 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 70
+
+
+def network_command_modules() -> list:
+    """The commands for the network's own records (members, groups, pledges, ...)."""
+    from anchornet.cli import (
+        framework_commands,
+        groups_commands,
+        members_commands,
+        pipeline_commands,
+        plans_commands,
+        pledges_commands,
+        social_value_commands,
+    )
+
+    return [members_commands, groups_commands, pledges_commands, pipeline_commands, framework_commands,
+            social_value_commands, plans_commands]
 
 
 def open_workspace(path: Path, *, create: bool = False, read_only: bool = False) -> Workspace:

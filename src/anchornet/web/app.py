@@ -103,6 +103,10 @@ def create_app(workspace_path: Path | str, secret_key: str | None = None, *,
 
     for module in (auth, overview, data, suppliers, payments, reports, public, admin, account):
         app.include_router(module.router)
+    from anchornet.web.views.network import ROUTERS
+
+    for router in ROUTERS:
+        app.include_router(router)
     return app
 
 

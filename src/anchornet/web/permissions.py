@@ -135,6 +135,48 @@ def can_upload(p: Principal) -> bool:
     return p.role in ("coordinator", "member")
 
 
+# -- the network's own records (members, groups, pledges, pipeline, framework, social value, plans) --
+def can_see_network_records(p: Principal) -> bool:
+    """The shared records (member list, working groups, pledges, plans, network-level social
+    value and the framework's anonymous distribution): every signed-in account."""
+    return p.role in ROLES
+
+
+def can_edit_network(p: Principal) -> bool:
+    """Create and change the network's shared records (groups and their chairs, pledges,
+    plans, the framework in use, measure tables): the coordinator."""
+    return p.is_coordinator
+
+
+def can_edit_member_records(p: Principal, member: str) -> bool:
+    """A member's own records (profile, pledge sign-ups and progress, self-assessments,
+    contracts and their social value): the coordinator and that member's lead."""
+    return can_change_member(p, member)
+
+
+def can_see_member_records(p: Principal, member: str) -> bool:
+    """A member's private records (self-assessment answers, unpublished contracts): the
+    coordinator and that member's lead; everyone else sees anonymous distributions only."""
+    return can_see_member(p, member)
+
+
+def require_member_records(p: Principal, member: str, *, change: bool = False) -> None:
+    allowed = can_edit_member_records(p, member) if change else can_see_member_records(p, member)
+    if not allowed:
+        raise Forbidden(f"your account may not {'change' if change else 'see'} the records of {member}")
+
+
+def can_run_group(p: Principal, chair_members: list[str]) -> bool:
+    """A working group's meetings and actions: the coordinator, and the leads of the
+    members that chair or co-chair it."""
+    return p.is_coordinator or (p.role == "member" and p.member is not None and p.member in chair_members)
+
+
+def can_see_pipeline(p: Principal) -> bool:
+    """Prospective members and the notes on approaching them: the coordinator."""
+    return p.is_coordinator
+
+
 # -- reports ---------------------------------------------------------------------------------------
 def require_report(p: Principal, edition: str, members: list[str]) -> None:
     """The public edition is for everyone signed in; the internal edition (service areas,
@@ -157,7 +199,7 @@ def nav_items(p: Principal | None, public_published: bool = True) -> list[tuple[
     public = [("/public", "Public dashboard")] if public_published or (p and p.is_coordinator) else []
     if p is None:
         return public + [("/login", "Sign in")]
-    items = [("/", "Overview")]
+    items = [("/", "Overview"), ("/network", "Network")]
     if p.role in ("coordinator", "member"):
         items += [("/data", "Data"), ("/payments", "Payments")]
     if can_manage_suppliers(p):
@@ -167,3 +209,24 @@ def nav_items(p: Principal | None, public_published: bool = True) -> list[tuple[
         items += [("/admin/users", "Accounts"), ("/admin/audit", "Audit log"), ("/admin/publish", "Publish")]
     items += public + [("/account", "My account")]
     return items
+
+
+def network_sections(p: Principal) -> list[tuple[str, str, str]]:
+    """(path, label, what it holds) of the network pages ``p`` may open, for the Network
+    page and the sub-navigation of its sections."""
+    sections = [
+        ("/network/members", "Members", "Who is in the network: sector, size, senior sponsor, connection to place."),
+        ("/network/groups", "Working groups", "Themes, chairs and co-chairs, meetings, actions and who owns them."),
+        ("/network/pledges", "Pledges", "What members have signed up to, and their progress against the target."),
+    ]
+    if can_see_pipeline(p):
+        sections.append(("/network/pipeline", "Pipeline",
+                         "Businesses being brought in: from identified to joined, with the next step."))
+    sections += [
+        ("/network/framework", "Progression framework",
+         "Self-assessment by dimension, the next actions, and the network's anonymous picture."),
+        ("/network/social-value", "Social value",
+         "Commitments in members' contracts and what has been delivered against them."),
+        ("/network/plans", "Action plans", "Multi-year plans, their milestones and owners, at a glance."),
+    ]
+    return sections

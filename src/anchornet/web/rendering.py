@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 from anchornet import __version__
 from anchornet.reports.rendering import money, money0, percent
 from anchornet.web.deps import ensure_session
-from anchornet.web.permissions import ROLE_LABELS, nav_items
+from anchornet.web.permissions import ROLE_LABELS, nav_items, network_sections
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -70,6 +70,7 @@ def render(request: Request, template: str, context: dict | None = None, *, stat
         "nav": nav,
         "network": request.app.state.base.path.name,
         "page_url": lambda **kw: page_url(request, **kw),
+        "network_nav": network_sections(principal) if principal is not None else [],
         **(context or {}),
     }
     return request.app.state.templates.TemplateResponse(
