@@ -99,7 +99,7 @@ class Web:
 
 
 def _web(path: Path):
-    app = create_app(path, secret_key=SECRET)
+    app = create_app(path, secret_key=SECRET, warm=False)  # warming: tests/web/test_web_cache.py
     with TestClient(app) as client:
         yield Web(app, client, path)
 

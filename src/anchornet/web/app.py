@@ -56,20 +56,23 @@ def vega_bundle() -> tuple[bytes, str]:
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI):
     threading.Thread(target=vega_bundle, name="anchornet-vega-bundle", daemon=True).start()
+    app.state.results.warm()
     try:
         yield
     finally:
+        app.state.results.wait_warm(30)
         app.state.base.close()
 
 
 def create_app(workspace_path: Path | str, secret_key: str | None = None, *,
-               setup_code: str | None = None) -> FastAPI:
+               setup_code: str | None = None, warm: bool = True) -> FastAPI:
     """The app serving one workspace (made if it does not exist yet).
 
     ``secret_key`` signs the session cookies; without it the workspace's own random
     key (``web-secret.key``, made on first use) is used. While the workspace has no
     account, the first-run page asks for the coordinator's account and for the setup
-    code (``app.state.setup_code``; ``anchornet serve`` prints it).
+    code (``app.state.setup_code``; ``anchornet serve`` prints it). ``warm`` computes the
+    most-asked figures in the background at start and after each change (web/cache.py).
     """
     base = Workspace(Path(workspace_path), create=True)
     app = FastAPI(
@@ -94,6 +97,8 @@ def create_app(workspace_path: Path | str, secret_key: str | None = None, *,
     no_accounts = count_users(base.con) == 0
     app.state.setup_code = (setup_code or _new_setup_code()) if no_accounts else None
     app.state.results = ResultCache()
+    if warm:
+        app.state.results.add_warmer(lambda: _warm(app))
 
     _install_middleware(app)
     _install_errors(app)
@@ -108,6 +113,19 @@ def create_app(workspace_path: Path | str, secret_key: str | None = None, *,
     for router in ROUTERS:
         app.include_router(router)
     return app
+
+
+def _warm(app: FastAPI) -> None:
+    from anchornet.web.deps import RequestWorkspace
+    from anchornet.web.views import overview, public
+
+    with app.state.cursor_lock:
+        ws = RequestWorkspace(app.state.base)
+    try:
+        overview.warm(app.state.results, ws)
+        public.warm(app.state.results, ws)
+    finally:
+        ws.close()
 
 
 def _new_setup_code() -> str:

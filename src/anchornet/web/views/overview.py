@@ -30,9 +30,9 @@ def trend_of(analysis: Analysis) -> dict:
     return trend
 
 
-def quality_glance(ws: Workspace, principal: Principal, members: list[str]) -> dict:
+def quality_glance(all_files: list[dict], principal: Principal, members: list[str]) -> dict:
     """Network totals for everyone; per member only for the members the account may see."""
-    files = [f for f in file_quality(ws) if not members or f["member"] in members]
+    files = [f for f in all_files if not members or f["member"] in members]
     rows = sum(f.get("rows_loaded", 0) or 0 for f in files)
     valid = sum(f.get("valid_dates", 0) or 0 for f in files)
     summary = {
@@ -49,34 +49,53 @@ def quality_glance(ws: Workspace, principal: Principal, members: list[str]) -> d
     return {"summary": summary, "members": member_quality(visible)}
 
 
-def overview_data(ws: Workspace, principal: Principal, member: str | None, period: str | None) -> dict:
-    members = permissions.overview_members(principal, member)
+def overview_figures(ws: Workspace, members: list[str], period: str | None) -> dict:
+    """The figures of one scope, the same for every account that may see it (names are
+    filtered per account afterwards): what the cache keeps and warms."""
     scope = Scope(members=members, period=parse_analysis_period(period) if period else None)
     with closing(Analysis(ws, scope)) as analysis:  # frees its temporary table
         headline = analysis.headline()
-        full_names = permissions.names_in_full(principal, members)
-        top = analysis.top_suppliers(TOP if full_names else TOP * 4)
-        if not full_names:  # shared view: name only what is surely an organisation
-            top = [t for t in top if t["class"] in PUBLIC_CLASSES]
         return {
             "scope": headline["scope"],
             "has_data": queries.has_payments(ws),
-            "names_in_full": full_names,
             "headline": headline,
             "trend": trend_of(analysis),
             "leakage": analysis.leakage(limit=10) if analysis.tiers else {"tier": None, "categories": []},
-            "top_suppliers": top[:TOP],
+            "top_suppliers": analysis.top_suppliers(TOP * 4),
             "by_category": analysis.by("category", 10),
-            "quality": quality_glance(ws, principal, members),
         }
+
+
+def cached_figures(results, ws: Workspace, members: list[str], period: str | None) -> dict:
+    """overview_figures, kept until the next change to the data (see web/cache.py)."""
+    return results.get(("overview", tuple(members), period), lambda: overview_figures(ws, members, period))
+
+
+def warm(results, ws: Workspace) -> None:
+    """What most visits ask first: the whole network's figures and the files' quality."""
+    cached_figures(results, ws, [], None)
+    results.get(("file_quality",), lambda: file_quality(ws))
+
+
+def overview_data(ws: Workspace, principal: Principal, member: str | None, period: str | None,
+                  results=None) -> dict:
+    members = permissions.overview_members(principal, member)
+    figures = (cached_figures(results, ws, members, period) if results is not None
+               else overview_figures(ws, members, period))
+    files = results.get(("file_quality",), lambda: file_quality(ws)) if results is not None else file_quality(ws)
+    full_names = permissions.names_in_full(principal, members)
+    top = figures["top_suppliers"]
+    if not full_names:  # shared view: name only what is surely an organisation
+        top = [t for t in top if t["class"] in PUBLIC_CLASSES]
+    return {**figures, "names_in_full": full_names, "top_suppliers": top[:TOP],
+            "quality": quality_glance(files, principal, members)}
 
 
 def cached_overview(request: Request, ws: Workspace, principal: Principal, member: str | None,
                     period: str | None) -> dict:
-    """overview_data, kept until the next change to the data (see web/cache.py). The key holds
-    everything the figures depend on, the account's role and member included."""
-    key = ("overview", principal.role, principal.member, member, period)
-    return request.app.state.results.get(key, lambda: overview_data(ws, principal, member, period))
+    """overview_data with its figures from the cache; the key of the figures holds their
+    scope, and what differs per account (names, file quality) is applied per request."""
+    return overview_data(ws, principal, member, period, results=request.app.state.results)
 
 
 def overview_charts(data: dict) -> dict:

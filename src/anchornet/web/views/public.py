@@ -36,8 +36,12 @@ def api_public(request: Request, *, ws: WS):
 
 
 def _public_data(request: Request, ws, chosen: dict) -> dict:
+    return cached_public(request.app.state.results, ws, chosen)
+
+
+def cached_public(results, ws, chosen: dict) -> dict:
     """The published figures, kept until the next change (publishing is a change too)."""
-    return request.app.state.results.get(("public",), lambda: publishing.public_data(ws, chosen))
+    return results.get(("public",), lambda: publishing.public_data(ws, chosen))
 
 
 @router.get("/public/report.html", include_in_schema=False)
@@ -49,3 +53,9 @@ def public_report(*, ws: WS):
     content = report_bytes(ws, Scope(members=list(chosen["members"]), period=period), public=True, fmt="html")
     return Response(content, media_type="text/html; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="anchornet-public-report.html"'})
+
+
+def warm(results, ws) -> None:
+    chosen = publishing.settings(ws)
+    if chosen["published"]:
+        cached_public(results, ws, chosen)
