@@ -8,7 +8,8 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse
 
 from anchornet.errors import AnchornetError
-from anchornet.web import permissions, publishing, queries, security, users
+from anchornet.ingest import browse
+from anchornet.web import permissions, publishing, security, users
 from anchornet.web.deps import WS, SignedIn, client_ip
 from anchornet.web.permissions import ROLES, Principal
 from anchornet.web.rendering import render
@@ -35,7 +36,7 @@ def _coordinator(principal: Principal) -> None:
 def users_page(request: Request, *, done: str | None = None, principal: SignedIn, ws: WS):
     _coordinator(principal)
     return render(request, "admin_users.html", {
-        "users": users.list_users(ws.con), "roles": ROLES, "member_choices": queries.member_names(ws),
+        "users": users.list_users(ws.con), "roles": ROLES, "member_choices": browse.member_names(ws),
         "flash": DONE.get(done or ""), "form": {},
     })
 
@@ -50,7 +51,7 @@ def users_add(request: Request, *, email: Annotated[str, Form()] = "", name: Ann
             user_id = users.create_user(ws, email, password, role, member=member or None, name=name)
         except AnchornetError as exc:
             return render(request, "admin_users.html", {
-                "users": users.list_users(ws.con), "roles": ROLES, "member_choices": queries.member_names(ws),
+                "users": users.list_users(ws.con), "roles": ROLES, "member_choices": browse.member_names(ws),
                 "error": str(exc), "form": {"email": email, "name": name, "role": role, "member": member},
             }, status_code=400)
         user = users.get_user(ws.con, user_id)
@@ -117,8 +118,8 @@ def api_audit(*, page: Annotated[int, Query(ge=1)] = 1, action: Annotated[str | 
 def publish_page(request: Request, *, done: str | None = None, principal: SignedIn, ws: WS):
     _coordinator(principal)
     return render(request, "admin_publish.html", {
-        "s": publishing.settings(ws), "sections": publishing.SECTIONS, "member_choices": queries.member_names(ws),
-        "period_choices": queries.period_choices(ws), "flash": DONE.get(done or ""),
+        "s": publishing.settings(ws), "sections": publishing.SECTIONS, "member_choices": browse.member_names(ws),
+        "period_choices": browse.period_choices(ws), "flash": DONE.get(done or ""),
     })
 
 

@@ -12,11 +12,12 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 
 from anchornet.errors import AnchornetError
+from anchornet.ingest import browse
 from anchornet.ingest.inventory import file_status, totals
 from anchornet.ingest.loader import ingest_file
 from anchornet.ingest.quality import LGTC_RECOMMENDED, LGTC_REQUIRED, file_quality
 from anchornet.suppliers.resolve import resolve
-from anchornet.web import permissions, queries, security
+from anchornet.web import permissions, security
 from anchornet.web.deps import WS, NotFound, SignedIn, client_ip
 from anchornet.web.permissions import Forbidden, Principal
 from anchornet.web.rendering import render
@@ -38,7 +39,7 @@ def safe_file_name(name: str | None) -> str:
 def data_listing(ws: Workspace, principal: Principal, member: str | None) -> dict:
     members = permissions.private_members(principal, member)
     files = [f for f in file_status(ws) if members is None or f["member"] in members]
-    quarantined = queries.quarantine_rows(ws, members, limit=0)["total"]
+    quarantined = browse.quarantine_rows(ws, members, limit=0)["total"]
     return {"member": member, "files": files, "totals": totals(files), "quarantined": quarantined}
 
 
@@ -51,9 +52,9 @@ def file_detail(ws: Workspace, principal: Principal, file_id: int) -> dict:
     quality = next((q for q in file_quality(ws) if q["file_id"] == file_id), None)
     return {
         "file": info,
-        "parts": queries.file_parts(ws, file_id),
+        "parts": browse.file_parts(ws, file_id),
         "quality": quality,
-        "quarantine": queries.quarantine_rows(ws, None, file_id=file_id, limit=20),
+        "quarantine": browse.quarantine_rows(ws, None, file_id=file_id, limit=20),
         "lgtc_required": LGTC_REQUIRED,
         "lgtc_recommended": LGTC_RECOMMENDED,
     }
@@ -67,7 +68,7 @@ def quarantine_listing(ws: Workspace, principal: Principal, member: str | None, 
         if detail:
             permissions.require_member(principal, detail[0]["member"])
     page = max(page, 1)
-    result = queries.quarantine_rows(ws, members, file_id=file_id, limit=PAGE, offset=(page - 1) * PAGE)
+    result = browse.quarantine_rows(ws, members, file_id=file_id, limit=PAGE, offset=(page - 1) * PAGE)
     result["page"] = page
     result["pages"] = max(1, -(-result["total"] // PAGE))
     return result
@@ -134,7 +135,7 @@ def _result_page(request: Request, member: str, outcomes: list[dict]):
 @router.get("/data", include_in_schema=False)
 def data_page(request: Request, *, member: str | None = None, principal: SignedIn, ws: WS):
     data = data_listing(ws, principal, member or None)
-    all_members = queries.member_names(ws)
+    all_members = browse.member_names(ws)
     return render(request, "data.html", {
         "d": data,
         "member_choices": permissions.visible_members(principal, all_members),

@@ -10,9 +10,10 @@ from fastapi import APIRouter, Query, Request
 
 from anchornet.analysis.metrics import Analysis, Scope
 from anchornet.analysis.periods import parse_analysis_period
+from anchornet.ingest import browse
 from anchornet.ingest.quality import file_quality, member_quality
 from anchornet.reports import charts
-from anchornet.web import permissions, queries
+from anchornet.web import permissions
 from anchornet.web.deps import WS, SignedIn
 from anchornet.web.permissions import PUBLIC_CLASSES, Principal
 from anchornet.web.rendering import render
@@ -57,7 +58,7 @@ def overview_figures(ws: Workspace, members: list[str], period: str | None) -> d
         headline = analysis.headline()
         return {
             "scope": headline["scope"],
-            "has_data": queries.has_payments(ws),
+            "has_data": browse.has_payments(ws),
             "headline": headline,
             "trend": trend_of(analysis),
             "leakage": analysis.leakage(limit=10) if analysis.tiers else {"tier": None, "categories": []},
@@ -121,8 +122,8 @@ def overview_page(request: Request, *, member: str | None = None, period: str | 
     data = cached_overview(request, ws, principal, member, period)
     return render(request, "overview.html", {
         "d": data, "charts": overview_charts(data), "member": member, "period": period or "",
-        "member_choices": permissions.visible_members(principal, queries.member_names(ws)),
-        "period_choices": queries.period_choices(ws),
+        "member_choices": permissions.visible_members(principal, browse.member_names(ws)),
+        "period_choices": browse.period_choices(ws),
     })
 
 

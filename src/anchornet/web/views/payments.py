@@ -15,7 +15,8 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from anchornet.analysis.periods import parse_analysis_period
-from anchornet.web import permissions, queries, security
+from anchornet.ingest import browse
+from anchornet.web import permissions, security
 from anchornet.web.deps import WS, SignedIn, client_ip
 from anchornet.web.permissions import Principal
 from anchornet.web.rendering import page_url, render
@@ -49,7 +50,7 @@ def payments_data(ws: Workspace, principal: Principal, *, member: str | None, pe
     page = max(page, 1)
 
     def compute() -> dict:
-        return queries.list_payments(ws, members, sort=sort, limit=per_page, offset=(page - 1) * per_page,
+        return browse.list_payments(ws, members, sort=sort, limit=per_page, offset=(page - 1) * per_page,
                                      **_filters(period, q, category, supplier_id, file_id))
 
     key = ("payments", tuple(members) if members else None, period, q, category, supplier_id, file_id, sort,
@@ -72,10 +73,10 @@ def payments_page(request: Request, *, member: str | None = None, period: str | 
                          cache=request.app.state.results)
     members = permissions.private_members(principal, member)
     return render(request, "payments.html", {
-        "d": data, "sorts": list(queries.PAYMENT_SORTS),
-        "member_choices": permissions.visible_members(principal, queries.member_names(ws)),
-        "category_choices": queries.categories(ws, members),
-        "period_choices": queries.period_choices(ws),
+        "d": data, "sorts": list(browse.PAYMENT_SORTS),
+        "member_choices": permissions.visible_members(principal, browse.member_names(ws)),
+        "category_choices": browse.categories(ws, members),
+        "period_choices": browse.period_choices(ws),
         "csv_url": page_url(request, page=None, per_page=None, sort=None).replace("/payments", "/payments.csv", 1),
     })
 
@@ -100,7 +101,7 @@ def payments_csv(request: Request, *, member: Annotated[str | None, Query()] = N
     with its lineage. Text that a spreadsheet would read as a formula starts with '."""
     member, period = member or None, (period or "").strip() or None
     members = permissions.private_members(principal, member)
-    sql, params = queries.payments_csv_query(members, **_filters(period, q, category, supplier_id, file_id))
+    sql, params = browse.payments_csv_query(members, **_filters(period, q, category, supplier_id, file_id))
     fd, path = tempfile.mkstemp(prefix="anchornet-payments-", suffix=".csv")
     rows = 0
     try:

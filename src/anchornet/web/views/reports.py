@@ -13,8 +13,9 @@ from fastapi.responses import Response
 from anchornet.analysis.metrics import Scope
 from anchornet.analysis.periods import parse_analysis_period
 from anchornet.errors import AnchornetError
+from anchornet.ingest import browse
 from anchornet.reports.annual import FORMATS, write_report
-from anchornet.web import permissions, queries
+from anchornet.web import permissions
 from anchornet.web.deps import WS, SignedIn
 from anchornet.web.rendering import render
 from anchornet.workspace import Workspace
@@ -42,14 +43,14 @@ def download_name(edition: str, fmt: str, member: str | None, period: str | None
 
 @router.get("/reports", include_in_schema=False)
 def reports_page(request: Request, *, principal: SignedIn, ws: WS):
-    all_members = queries.member_names(ws)
+    all_members = browse.member_names(ws)
     return render(request, "reports.html", {
         "formats": FORMATS,
         "internal_allowed": principal.role in ("coordinator", "member"),
         "member_choices": all_members,
         "own_members": permissions.visible_members(principal, all_members),
-        "period_choices": queries.period_choices(ws),
-        "has_data": queries.has_payments(ws),
+        "period_choices": browse.period_choices(ws),
+        "has_data": browse.has_payments(ws),
     })
 
 

@@ -13,11 +13,12 @@ from fastapi.responses import RedirectResponse
 
 from anchornet.analysis.metrics import Analysis, Scope
 from anchornet.errors import AnchornetError
+from anchornet.suppliers import browse as supplier_browse
 from anchornet.suppliers import overrides
 from anchornet.suppliers.classify import CLASSES
 from anchornet.suppliers.resolve import resolve
 from anchornet.suppliers.review import largest_unlocated, uncertain_matches
-from anchornet.web import permissions, queries, security
+from anchornet.web import permissions, security
 from anchornet.web.deps import WS, NotFound, SignedIn, client_ip
 from anchornet.web.permissions import Principal
 from anchornet.web.rendering import render
@@ -42,15 +43,15 @@ def review_data(ws: Workspace, q: str | None) -> dict:
         "uncertain_matches": uncertain_matches(ws, QUEUE),
         **largest_unlocated(ws, QUEUE),
         "search": q or "",
-        "results": queries.search_suppliers(ws, q) if q else [],
-        "decisions": queries.recent_decisions(ws),
+        "results": supplier_browse.search_suppliers(ws, q) if q else [],
+        "decisions": supplier_browse.recent_decisions(ws),
         "resolved": bool(ws.con.execute("SELECT count(*) FROM payees").fetchone()[0]),
     }
 
 
 def supplier_data(ws: Workspace, entity_id: int) -> dict:
-    current = queries.current_entity(ws, entity_id)
-    entity = queries.supplier(ws, current)
+    current = supplier_browse.current_entity(ws, entity_id)
+    entity = supplier_browse.supplier(ws, current)
     if entity is None:
         raise NotFound(f"there is no supplier {entity_id} (a private individual's payments are never grouped)")
     with closing(Analysis(ws, Scope())) as analysis:
@@ -98,7 +99,7 @@ def supplier_merge(request: Request, *, supplier_a: Annotated[int, Form()], supp
     _decide(request, ws, principal, "merge", f"suppliers {supplier_a} and {supplier_b}",
             {"supplier_a": supplier_a, "supplier_b": supplier_b, "note": note},
             lambda: overrides.merge(ws, supplier_a, supplier_b, note=note, by=principal.email))
-    kept = queries.current_entity(ws, supplier_a)
+    kept = supplier_browse.current_entity(ws, supplier_a)
     return _back(f"/suppliers/{kept}" if return_to.startswith("/suppliers/") else "/suppliers", "merge")
 
 
