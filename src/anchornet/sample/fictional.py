@@ -65,6 +65,14 @@ KINDS = {
     "care": ("Care and Support Services", ["88100 - Social work activities without accommodation for the "
                                            "elderly and disabled"]),
     "supplies": ("Medical Equipment and Supplies", ["46460 - Wholesale of pharmaceutical goods"]),
+    # the large employers below: nobody in the network buys these
+    "vehicles": ("Vehicle Manufacture", ["29100 - Manufacture of motor vehicles"]),
+    "science": ("Research and Development", ["72190 - Other research and experimental development on natural "
+                                             "sciences and engineering"]),
+    "retail": ("Retail", ["47190 - Other retail sale in non-specialised stores"]),
+    "food": ("Food Manufacture", ["10890 - Manufacture of other food products n.e.c."]),
+    "logistics": ("Warehousing", ["52103 - Operation of warehouse and storage facilities for land transport "
+                                  "activities"]),
 }
 
 # Where the fictional firms are: a local authority district, its postcode districts,
@@ -145,6 +153,19 @@ LOCAL_FIRMS = [
     ("Deddington Dormant Holdings", "consultancy", "E07000177", "DORMANT"),
 ]
 
+# Large fictional Oxfordshire employers (full or group accounts, registered office in the
+# place) that are not yet in the network: what the business engagement pipeline suggests.
+# Drawn from a random stream of their own, so the rest of the demo stays the same.
+LARGE_FIRMS = [
+    ("Magdalen Vehicle Assembly", "vehicles", "E07000178", "GROUP"),
+    ("Boars Hill Life Sciences", "science", "E07000180", "FULL"),
+    ("Carfax Retail Holdings", "retail", "E07000178", "GROUP"),
+    ("Cherwell Valley Foods", "food", "E07000177", "FULL"),
+    ("Sutton Courtenay Research Campus", "science", "E07000180", "FULL"),
+    ("Windrush Logistics Park", "logistics", "E07000181", "GROUP"),
+    ("Bicester Village Outlets Operations", "retail", "E07000177", "FULL"),
+]
+
 # What each member buys (kinds its fictional firms are drawn from), rows per quarter,
 # and how much of the spend goes to suppliers Oxford City Council also pays.
 PLANS = {
@@ -221,9 +242,9 @@ def _register_name(name: str) -> str:
     return f"{name} {SUFFIX} LIMITED".upper()
 
 
-def _postcodes(rnd: random.Random, firms: list[tuple]) -> dict[str, str]:
+def _postcodes(rnd: random.Random, firms: list[tuple], taken: set[str] | None = None) -> dict[str, str]:
     """A distinct fictional postcode for every firm, in its district's postcode districts."""
-    taken: set[str] = set()
+    taken = set(taken or ())
     out = {}
     for name, _kind, lad, _accounts in firms:
         while True:
@@ -236,9 +257,10 @@ def _postcodes(rnd: random.Random, firms: list[tuple]) -> dict[str, str]:
     return out
 
 
-def _companies_csv(rnd: random.Random, firms: list[tuple], postcodes: dict[str, str]) -> str:
-    lines = [CH_HEADER]
-    for i, (name, kind, lad, accounts) in enumerate(firms, start=1):
+def _companies_csv(rnd: random.Random, firms: list[tuple], postcodes: dict[str, str], first: int = 1,
+                   header: bool = True) -> str:
+    lines = [CH_HEADER] if header else []
+    for i, (name, kind, lad, accounts) in enumerate(firms, start=first):
         number = f"ZZ{i:06d}"
         incorporated = date(1985, 1, 1) + timedelta(days=rnd.randint(0, 29 * 365))
         street = f"{rnd.randint(1, 120)} {rnd.choice(['HIGH STREET', 'STATION ROAD', 'MILL LANE', 'CHURCH STREET'])}"
@@ -256,15 +278,17 @@ def _companies_csv(rnd: random.Random, firms: list[tuple], postcodes: dict[str, 
     return "\n".join(lines) + "\n"
 
 
-def _nspl_csv(rnd: random.Random, firms: list[tuple], postcodes: dict[str, str]) -> str:
+def _nspl_csv(rnd: random.Random, firms: list[tuple], postcodes: dict[str, str], header: bool = True,
+              extra: bool = True) -> str:
     out = io.StringIO()
-    out.write(",".join(NSPL_HEADER) + "\n")
+    if header:
+        out.write(",".join(NSPL_HEADER) + "\n")
     rows = []
     for name, _kind, lad, _accounts in firms:
         rows.append((postcodes[name], lad))
     # a few more postcodes in every district, nobody's address
     extra_taken = set(postcodes.values())
-    for lad in AREAS:
+    for lad in AREAS if extra else ():
         for _ in range(3):
             while True:
                 code = (f"{rnd.choice(AREAS[lad][0])} {rnd.randint(1, 9)}{rnd.choice(INWARD_LETTERS)}"
@@ -380,10 +404,14 @@ def write_fictional_data(folder: Path | str) -> dict[str, list[Path] | Path]:
     rnd = random.Random(SEED)
     firms = PAID_FIRMS + LOCAL_FIRMS
     postcodes = _postcodes(rnd, firms)
+    large_rnd = random.Random(SEED + 1)
+    large_postcodes = _postcodes(large_rnd, LARGE_FIRMS, taken=set(postcodes.values()))
     companies = folder / COMPANIES_FILE
-    _write(companies, _companies_csv(rnd, firms, postcodes))
+    _write(companies, _companies_csv(rnd, firms, postcodes)
+           + _companies_csv(large_rnd, LARGE_FIRMS, large_postcodes, first=len(firms) + 1, header=False))
     lookup = folder / POSTCODES_FILE
-    _write(lookup, _nspl_csv(rnd, firms, postcodes))
+    _write(lookup, _nspl_csv(rnd, firms, postcodes)
+           + _nspl_csv(large_rnd, LARGE_FIRMS, large_postcodes, header=False, extra=False))
     shared = oxford_supplier_names()[:40]
     members: dict[str, list[Path]] = {}
     for member in MEMBERS:
