@@ -33,11 +33,14 @@ def _coordinator(principal: Principal) -> None:
 
 # -- accounts -------------------------------------------------------------------------------------------
 @router.get("/admin/users", include_in_schema=False)
-def users_page(request: Request, *, done: str | None = None, principal: SignedIn, ws: WS):
+def users_page(request: Request, *, done: str | None = None, member: str | None = None, role: str | None = None,
+               principal: SignedIn, ws: WS):
+    """``member`` and ``role`` fill in the new-account form (a member's page links here)."""
     _coordinator(principal)
     return render(request, "admin_users.html", {
         "users": users.list_users(ws.con), "roles": ROLES, "member_choices": browse.member_names(ws),
-        "flash": DONE.get(done or ""), "form": {},
+        "flash": DONE.get(done or ""),
+        "form": {"member": member or "", "role": role if role in ROLES else ""},
     })
 
 
