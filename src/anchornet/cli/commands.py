@@ -207,12 +207,33 @@ def cmd_quarantine(args, workspace: Path) -> int:
 def cmd_export(args, workspace: Path) -> int:
     from anchornet.reports.exports import export
 
+    if args.table == "network":
+        return _export_network(args, workspace)
+    if args.public:
+        raise AnchornetError("--public is for the network's records (anchornet export network --public)")
     ws = open_workspace(workspace, read_only=True)
     try:
         rows = export(ws, args.table, args.output, args.format, member=args.member)
     finally:
         ws.close()
     err.print(f"wrote {rows:,} rows to {args.output}")
+    return 0
+
+
+def _export_network(args, workspace: Path) -> int:
+    from anchornet.network.exports import export_network
+
+    if args.member:
+        raise AnchornetError("the network's records export whole; --member is for payments and quarantine")
+    if args.format == "parquet":
+        raise AnchornetError("the network's records export as xlsx (one workbook) or csv (a folder of files)")
+    ws = open_workspace(workspace, read_only=True)
+    try:
+        counts = export_network(ws, args.output, args.format, public=args.public)
+    finally:
+        ws.close()
+    edition = "public edition: " if args.public else ""
+    err.print(f"wrote {edition}{len(counts)} tables ({sum(counts.values()):,} rows) to {args.output}")
     return 0
 
 

@@ -82,7 +82,7 @@ def cmd_groups(args, workspace: Path) -> int:
 
 
 def _audit(ws, action: str, target: str, detail: dict, member_id: int | None = None) -> None:
-    from anchornet.web import security
+    from anchornet import audit as security
 
     security.audit(ws.con, security.Actor.cli(), action, target=target, member_id=member_id, detail=detail)
 

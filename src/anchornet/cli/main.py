@@ -46,11 +46,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("export", help="export payments, quarantine or files")
-    p.add_argument("table", choices=["payments", "quarantine", "files", "suppliers", "supplier-names"])
+    p = sub.add_parser("export", help="export payments, quarantine, files, suppliers or the network's records")
+    p.add_argument("table", choices=["payments", "quarantine", "files", "suppliers", "supplier-names", "network"],
+                   help="network: every record of the network (members, groups, pledges, ...), "
+                        "as one .xlsx workbook or a folder of CSV files")
     p.add_argument("--format", choices=["csv", "parquet", "xlsx"], default=None)
     p.add_argument("-o", "--output", type=Path, required=True)
     p.add_argument("--member", help="only this member")
+    p.add_argument("--public", action="store_true",
+                   help="network: only what members agreed to publish, and no person's name")
 
     from anchornet.cli import suppliers_commands
 

@@ -87,7 +87,7 @@ def _fields(args) -> dict:
 
 
 def _audit(ws, action: str, member_id: int, name: str, detail: dict) -> None:
-    from anchornet.web import security
+    from anchornet import audit as security
 
     security.audit(ws.con, security.Actor.cli(), action, target=name, member_id=member_id, detail=detail)
 

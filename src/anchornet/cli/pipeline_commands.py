@@ -6,12 +6,12 @@ from pathlib import Path
 
 from rich.table import Table
 
+from anchornet import audit as security
 from anchornet.cli.commands import out
 from anchornet.cli.main import open_workspace, print_json
 from anchornet.network import pipeline
 from anchornet.network.sectors import ROLES_IN_NETWORK, SECTORS
 from anchornet.registers.companies_house import SIZE_BANDS
-from anchornet.web import security
 
 
 def add_parsers(sub) -> None:

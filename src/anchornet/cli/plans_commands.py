@@ -7,10 +7,10 @@ from pathlib import Path
 
 from rich.table import Table
 
+from anchornet import audit as security
 from anchornet.cli.commands import out
 from anchornet.cli.main import open_workspace, print_json
 from anchornet.network import plans
-from anchornet.web import security
 
 
 def add_parsers(sub) -> None:

@@ -79,7 +79,7 @@ def cmd_pledges(args, workspace: Path) -> int:
 
 
 def _actor():
-    from anchornet.web.security import Actor
+    from anchornet.audit import Actor
 
     return Actor.cli()
 

@@ -99,7 +99,7 @@ def cmd_social_value(args, workspace: Path) -> int:
 
 
 def _audit(ws, action: str, target: str, member_id: int | None = None, **detail) -> None:
-    from anchornet.web import security
+    from anchornet import audit as security
 
     security.audit(ws.con, security.Actor.cli(), "social_value." + action, target=target, member_id=member_id,
                    detail=detail)

@@ -111,10 +111,10 @@ def _float(value) -> float | None:
 
 def _audit(con, actor, action: str, *, target: str, member_id: int | None = None, detail: dict | None = None,
            ip: str | None = None) -> None:
-    from anchornet.web import security
+    from anchornet.audit import Actor, audit
 
-    security.audit(con, actor if actor is not None else security.Actor.cli(), action, target=target,
-                   member_id=member_id, detail=detail, ip=ip)
+    audit(con, actor if actor is not None else Actor.cli(), action, target=target, member_id=member_id,
+          detail=detail, ip=ip)
 
 
 def _actor_name(actor) -> str:

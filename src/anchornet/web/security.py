@@ -15,21 +15,22 @@ and the audit log.
   time. Signing in issues a new session and a new token (no session fixation).
 - Sign-in is rate limited per client address and per account, from the
   ``login_attempts`` table (so the limit survives a restart).
-- ``audit()`` writes who changed what to ``audit_log``.
+- The audit log (who changed what) is written by :mod:`anchornet.audit`, for the web and
+  the command line alike; ``audit``, ``Actor`` and ``audit_entries`` are re-exported here.
 """
 
 from __future__ import annotations
 
 import hmac
-import json
 import os
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from anchornet.audit import Actor, audit, audit_entries  # noqa: F401  (re-exported)
 
 SESSION_COOKIE = "anchornet_session"
 SESSION_HOURS = 12
@@ -190,52 +191,3 @@ def record_attempt(con, ip: str, email: str, success: bool) -> None:
     )
 
 
-# -- the audit log ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Actor:
-    """Who did something: an account, or the command line."""
-
-    user_id: int | None
-    name: str  # the account's e-mail address, or 'cli'
-
-    @classmethod
-    def cli(cls) -> Actor:
-        return cls(None, "cli")
-
-
-def audit(con, actor, action: str, *, target: str | None = None, member_id: int | None = None,
-          detail: dict | None = None, ip: str | None = None) -> None:
-    """Record a change. ``actor`` is an :class:`Actor`, a principal (``user_id``, ``email``)
-    or None (an anonymous attempt)."""
-    if actor is None:
-        user_id, name = None, "anonymous"
-    elif isinstance(actor, Actor):
-        user_id, name = actor.user_id, actor.name
-    else:
-        user_id, name = actor.user_id, actor.email
-    con.execute(
-        "INSERT INTO audit_log (user_id, actor, action, member_id, target, detail_json, ip) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [user_id, name, action, member_id, target, json.dumps(detail or {}, default=str, sort_keys=True), ip],
-    )
-
-
-def audit_entries(con, *, limit: int = 100, offset: int = 0, action: str | None = None) -> tuple[int, list[dict]]:
-    where, params = "", []
-    if action:
-        where, params = "WHERE a.action = ?", [action]
-    total = con.execute(f"SELECT count(*) FROM audit_log a {where}", params).fetchone()[0]
-    result = con.execute(
-        f"""SELECT a.audit_id, a.happened_at, a.actor, a.action, m.name AS member, a.target,
-                   a.detail_json, a.ip
-            FROM audit_log a LEFT JOIN members m ON m.member_id = a.member_id {where}
-            ORDER BY a.audit_id DESC LIMIT ? OFFSET ?""",
-        [*params, int(limit), int(offset)],
-    )
-    names = [d[0] for d in result.description]
-    rows = []
-    for r in result.fetchall():
-        item = dict(zip(names, r, strict=True))
-        item["detail"] = json.loads(item.pop("detail_json") or "{}")
-        rows.append(item)
-    return total, rows

@@ -1,0 +1,21 @@
+"""No page of the network's sections escapes a role test: every GET route under /network/
+and /api/network/ is in one section's PAGES matrix (tested for every role there) or in its
+BY_ID list (tested with real ids there)."""
+
+from __future__ import annotations
+
+import importlib
+
+from web_support import route_paths
+
+SECTIONS = ("members", "groups", "pledges", "pipeline", "plans", "framework", "social_value")
+
+
+def test_every_network_route_is_tested_for_every_role(shared_web):
+    covered = {"/network"}
+    for section in SECTIONS:
+        module = importlib.import_module(f"test_web_{section}")
+        covered |= {u.split("?")[0] for u in module.PAGES} | set(module.BY_ID)
+    routes = {r for r in route_paths(shared_web.app, "GET") if r.startswith(("/network", "/api/network"))}
+    assert routes - covered == set()
+    assert len(routes) >= 14
