@@ -15,11 +15,15 @@ from anchornet.workspace import Workspace
 
 TABLES = ["files", "records", "members", "register_loads", "companies", "postcodes", "place", "place_tiers",
           "place_codes", "payees", "supplier_links"]
+NETWORK_TABLES = ["member_profiles", "working_groups", "group_roles", "group_meetings", "group_actions", "pledges",
+                  "pledge_signatories", "pledge_updates", "prospects", "prospect_stage_history", "assessments",
+                  "assessment_answers", "sv_contracts", "sv_commitments", "sv_deliveries", "action_plans",
+                  "plan_milestones"]
 
 
 def snapshot(ws: Workspace) -> dict:
     out = {}
-    for table in TABLES:
+    for table in TABLES + NETWORK_TABLES:
         out[table] = ws.con.execute(
             f"SELECT count(*), hash(string_agg(CAST(x AS VARCHAR), '|' ORDER BY CAST(x AS VARCHAR))) FROM {table} x"
         ).fetchall()[0]
@@ -56,7 +60,7 @@ def test_every_fictional_name_says_so(demo):
     ws, _, _ = demo
     names = [r[0] for r in ws.con.execute("SELECT name FROM members").fetchall()]
     assert all(n.endswith("(fictional)") for n in names if n != SAMPLE_MEMBER)
-    assert len(names) == 4
+    assert len(names) == 6  # four with payments, two businesses
     companies = [r[0] for r in ws.con.execute("SELECT name FROM companies").fetchall()]
     assert companies and all("(FICTIONAL)" in n for n in companies)
     assert all(r[0].startswith("ZZ") for r in ws.con.execute("SELECT company_number FROM companies").fetchall())
@@ -132,3 +136,32 @@ def test_fictional_files_are_deterministic(tmp_path):
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     assert len(a["members"]) == len(b["members"]) == 3
+
+
+def test_the_network_records_are_fictional_and_fill_every_section(demo):
+    """Every section of the Network pages has something to show, every organisation or
+    person it adds says it is fictional, and Oxford's made-up profile says so."""
+    from anchornet.network import assessments, groups, members, pipeline, plans, pledges, social_value
+
+    ws, _, _ = demo
+    for table in NETWORK_TABLES:
+        assert ws.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] > 0, table
+    profiles = members.list_members(ws)
+    assert {m["sector"] for m in profiles} >= {"local_authority", "nhs", "higher_education", "business"}
+    sponsors = [r[0] for r in ws.con.execute("SELECT sponsor_name FROM member_profiles").fetchall()]
+    assert sponsors and all(s.endswith("(fictional)") for s in sponsors)
+    assert "made up" in members.get_member(ws, SAMPLE_MEMBER)["notes"]
+    assert all("(fictional" in g["name"] for g in groups.list_groups(ws))
+    assert all("(fictional" in p["title"] for p in pledges.list_pledges(ws))
+    assert all("(fictional" in p["title"] for p in plans.list_plans(ws))
+    assert all("(FICTIONAL)" in p["name"].upper() for p in pipeline.list_prospects(ws))
+    procurement = groups.get_group(ws, "Procurement (fictional demo)")
+    roles = {r["member"]: r["role"] for r in procurement["roles"]}
+    assert roles[SAMPLE_MEMBER] == "chair" and "co-chair" in roles.values()
+    local = next(p for p in pledges.list_pledges(ws) if p["metric"])
+    filled = [s for s in pledges.progress(ws, local["pledge_id"])["signatories"] if s["latest"]]
+    assert filled and all(s["latest"]["source"] == "data" and s["latest"]["coverage"] for s in filled)
+    report = assessments.report_data(ws)
+    shown = {f["framework"]: f["suppressed"] for f in report["frameworks"]}
+    assert shown == {"public": False, "business": True}  # four public anchors; only two businesses
+    assert social_value.summary(ws)["by_measure"]

@@ -14,6 +14,7 @@ from anchornet.registers.nspl import load_postcodes
 from anchornet.reports.quality_html import render_quality_html
 from anchornet.sample import SAMPLE_MEMBER, sample_files
 from anchornet.sample.fictional import write_fictional_data
+from anchornet.sample.fictional_network import ENGINEERING, seed_network_records
 from anchornet.suppliers.resolve import resolve
 from anchornet.workspace import Workspace
 
@@ -46,6 +47,7 @@ def build_demo(ws: Workspace, progress=None) -> tuple[list[FileResult], Path]:
     if get_place(ws) is None:
         set_place(ws, DEMO_PLACE, [parse_tier(t) for t in DEMO_TIERS])
     resolve(ws)
+    seed_network_records(ws)  # members' profiles, groups, pledges, ...: once
     report_path = ws.path / "reports" / "quality.html"
     report_path.parent.mkdir(parents=True, exist_ok=True)
     html = render_quality_html(quality_report(ws), ws.path.name)
@@ -59,6 +61,7 @@ DEMO_LOGINS = "DEMO-LOGINS.txt"
 DEMO_ACCOUNTS = [
     ("coordinator@demo.anchornet.invalid", "coordinator", None),
     ("oxford.lead@demo.anchornet.invalid", "member", SAMPLE_MEMBER),
+    ("business.lead@demo.anchornet.invalid", "member", ENGINEERING),
     ("viewer@demo.anchornet.invalid", "viewer", None),
 ]
 
@@ -72,17 +75,23 @@ def ensure_demo_accounts(ws: Workspace) -> list[tuple[str, str, str]]:
     from anchornet.web.users import create_user
 
     path = ws.path / DEMO_LOGINS
+    made: list[tuple[str, str, str]] = []
     if path.exists():
         rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()[1:] if line]
-        return [(email, role, password) for email, role, password in rows]
-    made = []
-    for email, role, member in DEMO_ACCOUNTS:
+        made = [(email, role, password) for email, role, password in rows]
+    known = {email for email, _, _ in made}
+    added = False
+    for email, role, member in DEMO_ACCOUNTS:  # accounts a newer demo added are made on a re-run
+        if email in known or (member is not None and ws.member_id(member) is None):
+            continue
         password = "demo-" + secrets.token_urlsafe(9)
         create_user(ws, email, password, role, member=member, name=f"Demo {role}")
         made.append((email, role, password))
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("demo logins (this demo workspace only)\n"
-                   + "".join(f"{e}\t{r}\t{p}\n" for e, r, p in made), encoding="utf-8")
-    tmp.chmod(0o600)
-    tmp.replace(path)
+        added = True
+    if added:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text("demo logins (this demo workspace only)\n"
+                       + "".join(f"{e}\t{r}\t{p}\n" for e, r, p in made), encoding="utf-8")
+        tmp.chmod(0o600)
+        tmp.replace(path)
     return made
