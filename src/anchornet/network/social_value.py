@@ -498,11 +498,19 @@ _PUBLIC_CONTRACT = ("contract_id", "member", "title", "reference", "supplier", "
                     "commitments", "share", "rating", "value_committed", "value_delivered")
 
 
-def report_data(ws: Workspace, public: bool = False) -> dict:
-    """For the network report: delivered against committed per measure for the network, and
-    per contract. The public edition counts only contracts their member agreed to publish."""
-    data = summary(ws, published_only=public)
-    contracts_ = [{k: c[k] for k in _PUBLIC_CONTRACT} for c in data["by_contract"]]
+def report_data(ws: Workspace, public: bool = False, members: list[str] | None = None) -> dict:
+    """For the network report: delivered against committed per measure, and per contract,
+    for ``members`` (None: the whole network). The public edition counts only contracts
+    their member agreed to publish, and names a supplier only when it is linked to a
+    supplier known to be an organisation (a sole trader's name is a person's)."""
+    data = summary(ws, members=members, published_only=public)
+    named = _organisation_entities(ws) if public else None
+    contracts_ = []
+    for c in data["by_contract"]:
+        row = {k: c[k] for k in _PUBLIC_CONTRACT}
+        if named is not None and c.get("supplier_entity_id") not in named:
+            row["supplier"] = None  # shown as "not named"
+        contracts_.append(row)
     return {
         "edition": "public" if public else "internal",
         "basis": ("contracts their member agreed to publish" if public else "every contract recorded"),
@@ -513,6 +521,17 @@ def report_data(ws: Workspace, public: bool = False) -> dict:
         "contracts": contracts_,
         "suppliers": [] if public else data["by_supplier"],
     }
+
+
+def _organisation_entities(ws: Workspace) -> set[int]:
+    """Supplier entities whose names may be published: surely organisations (the rule the
+    public report uses for payees)."""
+    from anchornet.suppliers.classify import PUBLIC_CLASSES
+
+    marks = ", ".join("?" for _ in PUBLIC_CLASSES)
+    return {r[0] for r in ws.con.execute(
+        f"SELECT entity_id FROM supplier_entities WHERE NOT personal AND class IN ({marks})",
+        list(PUBLIC_CLASSES)).fetchall()}
 
 
 def export_tables(ws: Workspace, public: bool = False) -> dict[str, list[dict]]:

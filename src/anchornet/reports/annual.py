@@ -18,12 +18,13 @@ from anchornet import __version__
 from anchornet.analysis.metrics import Analysis, Scope
 from anchornet.errors import AnchornetError
 from anchornet.ingest.quality import file_quality
+from anchornet.network.report import network_report
 from anchornet.reports import charts
 from anchornet.reports.rendering import environment
+from anchornet.suppliers.classify import PUBLIC_CLASSES
 from anchornet.workspace import Workspace
 
 FORMATS = ("html", "pdf", "xlsx")
-PUBLIC_CLASSES = ("company", "vcse", "public")  # names that are surely organisations
 
 
 def report_data(ws: Workspace, scope: Scope | None = None, *, public: bool = False,
@@ -76,6 +77,8 @@ def report_data(ws: Workspace, scope: Scope | None = None, *, public: bool = Fal
             for q in quality
         ],
         "rules": [{"name": r.name, "why": r.why} for r in analysis.rules],
+        "network_records": network_report(ws, members=list(scope.members) if scope and scope.members else None,
+                                          public=public),
     }
     data["charts"] = _charts(data)
     analysis.close()
@@ -181,6 +184,7 @@ def _write_xlsx(data: dict, path: Path) -> None:
         "Shared suppliers": [{**s, "members": ", ".join(s["members"])} for s in data["shared_suppliers"]],
         "Data quality": [{k: v for k, v in q.items() if k != "notes"} for q in data["quality"]],
         "Rules": data["rules"],
+        **_network_sheets(data.get("network_records") or {}),
     }
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     bold = book.add_format({"bold": True})
@@ -197,6 +201,31 @@ def _write_xlsx(data: dict, path: Path) -> None:
             sheet.write_row(i, 0, [_cell(row.get(c)) for c in columns])
         sheet.freeze_panes(1, 0)
     book.close()
+
+
+def _network_sheets(n: dict) -> dict[str, list[dict]]:
+    """The network's records as sheets, with the same rows the report's tables show."""
+    sheets: dict[str, list[dict]] = {}
+    if n.get("pledges"):
+        sheets["Pledge progress"] = [
+            {"pledge": p["title"], "measure": p["measure"], "unit": p["unit"], "target": p["target_value"],
+             "target_date": p["target_date"], **s} for p in n["pledges"] for s in p["signatories"]]
+    if n.get("framework"):
+        sheets["Framework distribution"] = [
+            {"framework": f["name"], "dimension": d["name"], "level": lv["level"], "level_name": lv["name"],
+             "members": lv["members"], "hidden": "fewer than the minimum" if f["suppressed"] else None}
+            for f in n["framework"]["frameworks"] for d in f["dimensions"] for lv in d["levels"]]
+    if n.get("social_value"):
+        sv = n["social_value"]
+        sheets["Social value by measure"] = sv["measures"]
+        sheets["Social value by contract"] = sv["contracts"]
+    if n.get("plans"):
+        sheets["Action plans"] = [
+            {k: p[k] for k in ("title", "start_year", "end_year", "status_label")}
+            | {k: p["progress"][k] for k in ("done", "counted", "percent", "at_risk", "overdue")} for p in n["plans"]]
+    if n.get("members"):
+        sheets["Members"] = n["members"]
+    return sheets
 
 
 def _cell(value):

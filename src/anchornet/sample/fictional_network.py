@@ -107,7 +107,7 @@ def _pledges(ws: Workspace) -> None:
         ws, title="Spend more in Oxfordshire (fictional demo)", theme="procurement", measure="local:county",
         grain="quarter", text="Each signatory raises the share of its influenceable spend with suppliers based "
                               "in the county.",
-        baseline_value="33", baseline_period="2015-Q1", target_value="45", target_date="2018-03-31")
+        baseline_value="33", baseline_period="2015-Q1", target_value="55", target_date="2018-03-31")
     for member, own_baseline in ((NHS, None), (UNIVERSITY, None), (HOUSING, None), (SAMPLE_MEMBER, None)):
         pledges.sign(ws, local, member, signed_on=dt.date(2015, 4, 1), baseline_value=own_baseline,
                      public=member != HOUSING)
@@ -192,8 +192,10 @@ def _social_value(ws: Workspace) -> None:
           ("carbon-saved", "40", [])]),
     ]
     for member, title, ref, supplier, value, start, end, publish, commitments in contracts:
+        found = [f for f in sv.suggest_suppliers(ws, supplier) if f["score"] >= 1.0]
         contract = sv.add_contract(ws, member, title, supplier, reference=ref, value=value, start=start, end=end,
-                                   publish=publish, by="demo")
+                                   supplier_entity_id=found[0]["entity_id"] if found else None, publish=publish,
+                                   by="demo")
         for code, quantity, deliveries in commitments:
             sv.commit(ws, contract, code, quantity)
             for as_of, delivered in deliveries:

@@ -19,6 +19,9 @@ from anchornet.sqltext import sql_literal
 
 CLASSES = ("company", "vcse", "public", "individual", "redacted", "unknown")
 PERSONAL_CLASSES = ("individual", "redacted")
+# Classes whose names are surely organisations: the only supplier names any shared or
+# public output shows.
+PUBLIC_CLASSES = ("company", "vcse", "public")
 WEAK_PERSON_REASON = "two or three plain words and no organisation word: possibly a person"
 
 

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from anchornet.suppliers.classify import PUBLIC_CLASSES  # noqa: F401  (names shown in shared views)
+
 ROLES = ("coordinator", "member", "viewer")
 ROLE_LABELS = {"coordinator": "coordinator", "member": "member lead", "viewer": "viewer"}
-# Payee classes whose names are surely organisations: the only names shown in shared
-# views and in public (as the public report does).
-PUBLIC_CLASSES = ("company", "vcse", "public")
 
 
 class Forbidden(Exception):

@@ -3,7 +3,9 @@
 Nothing is public until the coordinator publishes. The public figures are network-level
 (or the members chosen), from :class:`Analysis`, with the public report's rules: payees
 not surely organisations are never named (only classes in ``PUBLIC_CLASSES``), no
-free-text service areas, no file names or notes, no drill-down to payments.
+free-text service areas, no file names or notes, no drill-down to payments. The network's
+own records appear only as far as each member agreed to publish them, and never with a
+person's name (network/report.py).
 """
 
 from __future__ import annotations
@@ -24,7 +26,14 @@ SECTIONS = {
     "top_suppliers": "Largest suppliers (organisations only)",
     "by_category": "Spend by category",
     "by_member": "Spend by member",
+    # the network's own records: only what members agreed to publish (network/report.py)
+    "pledges": "Pledges and progress (members that agreed to publish theirs)",
+    "framework": "Progression framework: the network's anonymous picture",
+    "social_value": "Social value delivered (contracts their members agreed to publish)",
+    "plans": "Action plans (the plans marked to publish)",
+    "members": "The network's members (those that agreed to be listed)",
 }
+NETWORK_SECTIONS = ("pledges", "framework", "social_value", "plans", "members")
 TOP = 15
 
 
@@ -90,7 +99,13 @@ def public_data(ws: Workspace, chosen: dict) -> dict:
             out["by_category"] = analysis.by("category", 10)
         if "by_member" in sections:
             out["by_member"] = analysis.by("member")
-        return out
+    chosen_network = [s for s in NETWORK_SECTIONS if s in sections]
+    if chosen_network:
+        from anchornet.network.report import network_report
+
+        out["network"] = network_report(ws, members=list(chosen["members"]) or None, public=True,
+                                        sections=chosen_network)
+    return out
 
 
 def public_charts(data: dict) -> dict:

@@ -14,6 +14,7 @@ from anchornet.web.deps import ensure_session
 from anchornet.web.permissions import ROLE_LABELS, nav_items, network_sections
 
 TEMPLATES = Path(__file__).parent / "templates"
+REPORT_TEMPLATES = Path(__file__).parents[1] / "reports" / "templates"
 
 
 def _count(n) -> str:
@@ -25,7 +26,9 @@ def _share(value) -> str:
 
 
 def make_templates() -> Jinja2Templates:
-    templates = Jinja2Templates(directory=str(TEMPLATES))
+    # the report's templates too: the public dashboard shows the network's records with the
+    # report's own partial (reports/templates/_network.html.j2)
+    templates = Jinja2Templates(directory=[str(TEMPLATES), str(REPORT_TEMPLATES)])
     env = templates.env
     env.trim_blocks = True
     env.lstrip_blocks = True
