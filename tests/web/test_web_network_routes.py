@@ -19,3 +19,11 @@ def test_every_network_route_is_tested_for_every_role(shared_web):
     routes = {r for r in route_paths(shared_web.app, "GET") if r.startswith(("/network", "/api/network"))}
     assert routes - covered == set()
     assert len(routes) >= 14
+
+
+def test_the_network_page_offers_each_role_its_sections_with_counts(clients):
+    coordinator = clients["coordinator"].get("/network").text
+    assert "/network/pipeline" in coordinator and "2 members; 0 with a sector recorded" in coordinator
+    for role in ("member", "viewer"):
+        page = clients[role].get("/network").text
+        assert "/network/pledges" in page and "/network/pipeline" not in page

@@ -63,3 +63,32 @@ def _members(ws: Workspace, public: bool) -> list[dict]:
         rows.append({"member": m["name"], "sector": m.get("sector_label"), "role": m.get("network_role_label"),
                      "employees": m.get("employees"), "joined_on": m.get("joined_on")})
     return rows
+
+
+def at_a_glance(ws: Workspace) -> dict[str, str]:
+    """One line per section of the Network page: how much is recorded there."""
+    def one(sql: str) -> int:
+        return ws.con.execute(sql).fetchall()[0][0]
+
+    def n(count: int, word: str, plural: str | None = None) -> str:
+        return f"{count:,} {word if count == 1 else plural or word + 's'}"
+
+    members = one("SELECT count(*) FROM members")
+    profiled = one("SELECT count(*) FROM member_profiles WHERE sector IS NOT NULL")
+    groups = one("SELECT count(*) FROM working_groups WHERE status = 'active'")
+    open_actions = one("SELECT count(*) FROM group_actions WHERE status IN ('open', 'in_progress')")
+    pledges = one("SELECT count(*) FROM pledges WHERE status = 'open'")
+    signed = one("SELECT count(*) FROM pledge_signatories")
+    prospects = one("SELECT count(*) FROM prospects WHERE stage NOT IN ('joined', 'declined')")
+    assessed = one("SELECT count(DISTINCT member_id) FROM assessments")
+    contracts = one("SELECT count(*) FROM sv_contracts")
+    plans = one("SELECT count(*) FROM action_plans WHERE status <> 'complete'")
+    return {
+        "/network/members": f"{n(members, 'member')}; {profiled:,} with a sector recorded",
+        "/network/groups": f"{n(groups, 'active group')}; {n(open_actions, 'open action')}",
+        "/network/pledges": f"{n(pledges, 'open pledge')}; {n(signed, 'sign-up')}",
+        "/network/pipeline": f"{n(prospects, 'prospect')} in progress",
+        "/network/framework": f"{n(assessed, 'member has', 'members have')} assessed themselves",
+        "/network/social-value": f"{n(contracts, 'contract')} with social value recorded",
+        "/network/plans": f"{n(plans, 'plan')} under way",
+    }
