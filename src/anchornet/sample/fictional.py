@@ -204,6 +204,11 @@ organisation's spending, a real company or a real postcode's area.
 - `{postcodes}`: a postcode lookup in the ONS NSPL November 2021 layout. The
   postcodes are shaped like real ones (OX, EC, B and CF areas) but their districts,
   wards, small areas, coordinates and deprivation ranks are made up.
+- The network's own records in the demo workspace (written by
+  `anchornet.sample.fictional_network`, not stored in this folder) are made up too:
+  every member profile (Oxford City Council's included), the two businesses, senior
+  sponsors and contacts (people who do not exist, each marked "(fictional)"), working
+  groups, pledges, self-assessments, prospects, contracts and the action plan.
 
 Oxford City Council's own files (the bundled sample) are real published data under
 the Open Government Licence v3.0, and are unchanged.
