@@ -6,9 +6,17 @@ from __future__ import annotations
 
 import importlib
 
-from web_support import route_paths
+import pytest
+from web_support import check_roles, route_paths
 
 SECTIONS = ("members", "groups", "pledges", "pipeline", "plans", "framework", "social_value")
+MATRIX = sorted((url, frozenset(roles)) for section in SECTIONS
+                for url, roles in importlib.import_module(f"test_web_{section}").PAGES.items())
+
+
+@pytest.mark.parametrize(("url", "roles"), MATRIX, ids=[url for url, _ in MATRIX])
+def test_each_network_page_for_each_role(clients, url, roles):
+    check_roles(clients, url, roles)
 
 
 def test_every_network_route_is_tested_for_every_role(shared_web):

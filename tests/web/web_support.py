@@ -164,3 +164,19 @@ def text_of(html: str) -> str:
 
 def csrf_in(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+ROLES = ("coordinator", "member", "viewer")
+
+
+def check_roles(clients: dict, url: str, allowed: set[str]) -> None:
+    """``url`` answers 200 to the roles in ``allowed`` and 403 to the others; nobody signed
+    in is sent to sign in (a page) or refused with 401 (the API)."""
+    for role in ROLES:
+        response = clients[role].get(url, follow_redirects=False)
+        assert response.status_code == (200 if role in allowed else 403), (role, url, response.text[:300])
+    anonymous = clients["anonymous"].get(url, follow_redirects=False)
+    if url.startswith("/api/"):
+        assert anonymous.status_code == 401, url
+    else:
+        assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login?next="), url

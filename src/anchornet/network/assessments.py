@@ -16,7 +16,9 @@ from anchornet.analysis.metrics import Analysis, Scope
 from anchornet.errors import AnchornetError
 from anchornet.ingest.period import Period, months
 from anchornet.network import framework as frameworks
+from anchornet.network import inputs
 from anchornet.network.framework import LEVEL_NAMES, LEVELS, MEASURES, Framework
+from anchornet.sqlrows import dict_rows
 from anchornet.workspace import Workspace
 
 MIN_GROUP = 3
@@ -30,12 +32,6 @@ def _member_id(ws: Workspace, member: str) -> int:
         names = [r[0] for r in ws.con.execute("SELECT name FROM members ORDER BY name").fetchall()]
         raise AnchornetError(f"no member called {member!r}; members are: {', '.join(names) or '(none yet)'}")
     return member_id
-
-
-def _rows(ws: Workspace, sql: str, params: list | None = None) -> list[dict]:
-    result = ws.con.execute(sql, params or [])
-    names = [d[0] for d in result.description]
-    return [dict(zip(names, r, strict=True)) for r in result.fetchall()]
 
 
 # -- evidence from the spend data --------------------------------------------------------------------
@@ -153,15 +149,8 @@ def _dimension_evidence(fw: Framework, dimension_id: str, figures: dict) -> list
 
 # -- recording an assessment ---------------------------------------------------------------------------
 def parse_date(value: dt.date | str | None) -> dt.date:
-    if value is None or value == "":
-        return dt.date.today()
-    if isinstance(value, dt.date):
-        day = value
-    else:
-        try:
-            day = dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            raise AnchornetError(f"the date {value!r} is not a date: use YYYY-MM-DD") from None
+    """The date of an assessment (YYYY-MM-DD): today when not given; never in the future."""
+    day = inputs.date(value, "date") or dt.date.today()
     if day > dt.date.today():
         raise AnchornetError(f"the date of an assessment cannot be in the future ({day})")
     if day.year < 2000:
@@ -176,7 +165,7 @@ def record(ws: Workspace, member: str, levels: dict[str, int], evidence: dict[st
     Recording the same answers again on the same day changes nothing."""
     member_id = _member_id(ws, member)
     fw = frameworks.get(ws, framework_id) if framework_id else frameworks.framework_for_member(ws, member_id)
-    evidence = {k: (v or "").strip() for k, v in (evidence or {}).items()}
+    evidence = {k: inputs.text(v, f"evidence for {k}", limit=MAX_EVIDENCE) or "" for k, v in (evidence or {}).items()}
     day = parse_date(assessed_on)
     if not levels:
         raise AnchornetError("choose a level for at least one dimension")
@@ -195,8 +184,6 @@ def record(ws: Workspace, member: str, levels: dict[str, int], evidence: dict[st
     for dim_id, text in evidence.items():
         if text and dim_id not in answers:
             raise AnchornetError(f"evidence was given for {dim_id} but no level: choose a level for it too")
-        if len(text) > MAX_EVIDENCE:
-            raise AnchornetError(f"the evidence for {dim_id} is too long (at most {MAX_EVIDENCE} characters)")
     spend = spend_evidence(ws, member, fw)
     ordered = [d["id"] for d in fw.dimensions if d["id"] in answers]
     same = _same_as_last(ws, member_id, fw, day, by, {d: (answers[d], evidence.get(d, "")) for d in ordered})
@@ -235,12 +222,12 @@ def _same_as_last(ws: Workspace, member_id: int, fw: Framework, day: dt.date, by
 
 # -- reading: profile, history ---------------------------------------------------------------------------
 def _answers(ws: Workspace, member_id: int, framework_id: str) -> list[dict]:
-    return _rows(ws, """
+    return dict_rows(ws.con.execute("""
         SELECT a.assessment_id, a.assessed_on, a.assessed_by, a.framework_version, x.dimension_id, x.level,
                x.evidence, x.spend_evidence_json
         FROM assessments a JOIN assessment_answers x USING (assessment_id)
         WHERE a.member_id = ? AND a.framework_id = ?
-        ORDER BY a.assessed_on, a.assessment_id""", [member_id, framework_id])
+        ORDER BY a.assessed_on, a.assessment_id""", [member_id, framework_id]))
 
 
 def profile(ws: Workspace, member: str) -> dict:
@@ -292,12 +279,12 @@ def history(ws: Workspace, member: str) -> list[dict]:
     """Every assessment of the member, newest first, with its answers and the change of each
     answer from the member's previous answer for that dimension (same framework)."""
     member_id = _member_id(ws, member)
-    heads = _rows(ws, """
+    heads = dict_rows(ws.con.execute("""
         SELECT assessment_id, assessed_on, assessed_by, framework_id, framework_version, created_at
-        FROM assessments WHERE member_id = ? ORDER BY assessed_on, assessment_id""", [member_id])
-    rows = _rows(ws, """
+        FROM assessments WHERE member_id = ? ORDER BY assessed_on, assessment_id""", [member_id]))
+    rows = dict_rows(ws.con.execute("""
         SELECT x.* FROM assessment_answers x JOIN assessments a USING (assessment_id)
-        WHERE a.member_id = ?""", [member_id])
+        WHERE a.member_id = ?""", [member_id]))
     by_assessment: dict[int, dict[str, dict]] = {}
     for r in rows:
         by_assessment.setdefault(r["assessment_id"], {})[r["dimension_id"]] = r
@@ -326,11 +313,11 @@ def history(ws: Workspace, member: str) -> list[dict]:
 
 def assessed_members(ws: Workspace) -> list[dict]:
     """For the coordinator: every member, its framework, how often and when it last assessed."""
-    rows = _rows(ws, """
+    rows = dict_rows(ws.con.execute("""
         SELECT m.member_id, m.name AS member, count(a.assessment_id) AS assessments,
                max(a.assessed_on) AS last_assessed, min(a.assessed_on) AS first_assessed
         FROM members m LEFT JOIN assessments a ON a.member_id = m.member_id
-        GROUP BY 1, 2 ORDER BY 2""")
+        GROUP BY 1, 2 ORDER BY 2"""))
     for r in rows:
         r["framework"], r["why"] = frameworks.member_framework_id(ws, r["member_id"])
         for k in ("last_assessed", "first_assessed"):
@@ -419,15 +406,15 @@ def export_tables(ws: Workspace, public: bool = False) -> dict[str, list[dict]]:
     tables = {"framework_distribution": _distribution_rows(ws)}
     if public:
         return tables
-    tables["framework_assessments"] = _rows(ws, """
+    tables["framework_assessments"] = dict_rows(ws.con.execute("""
         SELECT a.assessment_id, m.name AS member, a.framework_id AS framework, a.framework_version,
                a.assessed_on, a.assessed_by, a.created_at
-        FROM assessments a JOIN members m USING (member_id) ORDER BY a.assessment_id""")
-    answers = _rows(ws, """
+        FROM assessments a JOIN members m USING (member_id) ORDER BY a.assessment_id"""))
+    answers = dict_rows(ws.con.execute("""
         SELECT a.assessment_id, m.name AS member, a.framework_id AS framework, a.framework_version,
                a.assessed_on, x.dimension_id, x.level, x.evidence, x.spend_evidence_json
         FROM assessments a JOIN members m USING (member_id) JOIN assessment_answers x USING (assessment_id)
-        ORDER BY a.assessment_id, x.dimension_id""")
+        ORDER BY a.assessment_id, x.dimension_id"""))
     for r in answers:
         fw = frameworks.get(ws, r["framework"], r["framework_version"])
         dim = fw.dimension(r["dimension_id"])

@@ -14,7 +14,9 @@ from __future__ import annotations
 import datetime as dt
 
 from anchornet.errors import AnchornetError
-from anchornet.network.members import member_ref, parse_date
+from anchornet.network import inputs
+from anchornet.network.members import member_ref
+from anchornet.sqlrows import dict_rows
 from anchornet.workspace import Workspace
 
 THEMES: dict[str, str] = {
@@ -33,29 +35,6 @@ ACTION_STATUSES: dict[str, str] = {"open": "Open", "in_progress": "In progress",
                                    "dropped": "Dropped"}
 OPEN_STATUSES = ("open", "in_progress")
 MAX_NOTES = 20_000
-
-
-def _rows(result) -> list[dict]:
-    names = [d[0] for d in result.description]
-    return [dict(zip(names, r, strict=True)) for r in result.fetchall()]
-
-
-def _text(value, what: str, *, required: bool = False, limit: int = 300) -> str:
-    text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
-    if required and not text:
-        raise AnchornetError(f"give the {what}")
-    if len(text) > limit:
-        raise AnchornetError(f"the {what} is too long (at most {limit:,} characters)")
-    return text
-
-
-def _choice(value: str | None, choices: dict[str, str], what: str) -> str:
-    code = (value or "").strip().lower().replace(" ", "_")
-    if code == "co_chair":
-        code = "co-chair"
-    if code not in choices:
-        raise AnchornetError(f"unknown {what} {value!r}; choose one of {', '.join(choices)}")
-    return code
 
 
 # -- groups -------------------------------------------------------------------------------------------------
@@ -77,9 +56,9 @@ def group_ref(ws: Workspace, ref: int | str) -> tuple[int, str]:
 
 def add_group(ws: Workspace, name: str, theme: str, purpose: str = "") -> int:
     """A new working group (active); refuses a name already taken."""
-    name = _text(name, "group's name", required=True, limit=200)
-    theme = _choice(theme, THEMES, "theme")
-    purpose = _text(purpose, "purpose", limit=4000)
+    name = inputs.text(name, "group's name", required=True, limit=200)
+    theme = inputs.choice(theme, THEMES, "theme")
+    purpose = inputs.text(purpose, "purpose", limit=4000) or ""
     with ws.transaction() as con:
         if con.execute("SELECT count(*) FROM working_groups WHERE lower(name) = lower(?)", [name]).fetchall()[0][0]:
             raise AnchornetError(f"there is already a working group called {name!r}")
@@ -93,17 +72,17 @@ def update_group(ws: Workspace, ref: int | str, *, name: str | None = None, them
     group_id, _ = group_ref(ws, ref)
     new: dict = {}
     if name is not None:
-        new["name"] = _text(name, "group's name", required=True, limit=200)
+        new["name"] = inputs.text(name, "group's name", required=True, limit=200)
     if theme is not None:
-        new["theme"] = _choice(theme, THEMES, "theme")
+        new["theme"] = inputs.choice(theme, THEMES, "theme")
     if purpose is not None:
-        new["purpose"] = _text(purpose, "purpose", limit=4000)
+        new["purpose"] = inputs.text(purpose, "purpose", limit=4000) or ""
     if status is not None:
-        new["status"] = _choice(status, GROUP_STATUSES, "group status")
+        new["status"] = inputs.choice(status, GROUP_STATUSES, "group status")
     if publish is not None:
-        new["publish"] = bool(publish)
+        new["publish"] = inputs.flag(publish)
     with ws.transaction() as con:
-        before = _rows(con.execute("SELECT name, theme, purpose, status, publish FROM working_groups "
+        before = dict_rows(con.execute("SELECT name, theme, purpose, status, publish FROM working_groups "
                                    "WHERE group_id = ?", [group_id]))[0]
         changes = {k: {"from": before[k], "to": v} for k, v in new.items() if before[k] != v}
         if "name" in changes and con.execute(
@@ -122,7 +101,7 @@ def set_role(ws: Workspace, group: int | str, member: int | str, role: str | Non
     had; ``None`` takes it out of the group. A group has at most one chair."""
     group_id, group_name = group_ref(ws, group)
     member_id, member_name = member_ref(ws, member)
-    role = None if role in (None, "", "remove", "none") else _choice(role, ROLES, "role")
+    role = None if role in (None, "", "remove", "none") else inputs.choice(role, ROLES, "role")
     with ws.transaction() as con:
         before = con.execute("SELECT role FROM group_roles WHERE group_id = ? AND member_id = ?",
                              [group_id, member_id]).fetchall()
@@ -189,7 +168,7 @@ def _decorate_group(g: dict) -> dict:
 def list_groups(ws: Workspace, *, today: dt.date | None = None) -> list[dict]:
     """Every group with its chair and co-chairs, size, meetings, open and overdue actions."""
     params = {"today": today or dt.date.today()}
-    return [_decorate_group(g) for g in _rows(ws.con.execute(
+    return [_decorate_group(g) for g in dict_rows(ws.con.execute(
         _LIST_SQL + " ORDER BY g.status, lower(g.name)", params))]
 
 
@@ -197,14 +176,14 @@ def get_group(ws: Workspace, ref: int | str, *, today: dt.date | None = None) ->
     """One group with its roles, meetings (newest first, with attendees) and actions."""
     group_id, _ = group_ref(ws, ref)
     today = today or dt.date.today()
-    group = _decorate_group(_rows(ws.con.execute(_LIST_SQL + " WHERE g.group_id = $group",
+    group = _decorate_group(dict_rows(ws.con.execute(_LIST_SQL + " WHERE g.group_id = $group",
                                                  {"today": today, "group": group_id}))[0])
-    group["roles"] = [{**r, "role_label": ROLES[r["role"]]} for r in _rows(ws.con.execute(
+    group["roles"] = [{**r, "role_label": ROLES[r["role"]]} for r in dict_rows(ws.con.execute(
         """SELECT r.member_id, m.name AS member, r.role, r.since FROM group_roles r JOIN members m USING (member_id)
            WHERE r.group_id = ?
            ORDER BY CASE r.role WHEN 'chair' THEN 0 WHEN 'co-chair' THEN 1 ELSE 2 END, lower(m.name)""",
         [group_id]))]
-    group["meetings"] = _rows(ws.con.execute(
+    group["meetings"] = dict_rows(ws.con.execute(
         """SELECT g.meeting_id, g.held_on, g.title, g.notes,
                   coalesce(list(m.name ORDER BY m.name) FILTER (WHERE m.name IS NOT NULL), []) AS attendees
            FROM group_meetings g LEFT JOIN group_meeting_attendees a USING (meeting_id)
@@ -219,11 +198,9 @@ def add_meeting(ws: Workspace, group: int | str, held_on, title: str, notes: str
                 attendees: list[int | str] | None = None) -> int:
     """Record a meeting: its date, title, plain-text notes and the members that attended."""
     group_id, _ = group_ref(ws, group)
-    held = parse_date(held_on, "the meeting's date")
-    if held is None:
-        raise AnchornetError("give the meeting's date (YYYY-MM-DD)")
-    title = _text(title, "meeting's title", required=True, limit=200)
-    notes = _text(notes.replace("\r\n", "\n") if notes else "", "notes", limit=MAX_NOTES)
+    held = inputs.date(held_on, "meeting's date", required=True)
+    title = inputs.text(title, "meeting's title", required=True, limit=200)
+    notes = inputs.text(notes.replace("\r\n", "\n") if notes else "", "notes", limit=MAX_NOTES) or ""
     present = sorted({member_ref(ws, a)[0] for a in attendees or [] if str(a).strip()})
     with ws.transaction() as con:
         meeting_id = con.execute(
@@ -240,13 +217,13 @@ def add_action(ws: Workspace, group: int | str, text: str, owner: int | str, *, 
                owner_person: str | None = None, meeting_id: int | None = None, status: str = "open") -> int:
     """An action of a group, owned by a member (and, privately, a person there)."""
     group_id, _ = group_ref(ws, group)
-    text = _text(text, "action", required=True, limit=1000)
+    text = inputs.text(text, "action", required=True, limit=1000)
     if not str(owner or "").strip():
         raise AnchornetError("give the member that owns the action")
     owner_id, _ = member_ref(ws, owner)
-    due = parse_date(due_on, "the due date")
-    person = _text(owner_person, "owner's name", limit=200) or None
-    status = _choice(status, ACTION_STATUSES, "action status")
+    due = inputs.date(due_on, "due date")
+    person = inputs.text(owner_person, "owner's name", limit=200)
+    status = inputs.choice(status, ACTION_STATUSES, "action status")
     if meeting_id not in (None, ""):
         found = ws.con.execute("SELECT count(*) FROM group_meetings WHERE meeting_id = ? AND group_id = ?",
                                [int(meeting_id), group_id]).fetchall()[0][0]
@@ -277,14 +254,14 @@ def update_action(ws: Workspace, action_id: int, *, status: str | None = None, d
     action = get_action(ws, action_id)
     new: dict = {}
     if status is not None:
-        new["status"] = _choice(status, ACTION_STATUSES, "action status")
+        new["status"] = inputs.choice(status, ACTION_STATUSES, "action status")
     if due_on is not None:
-        new["due_on"] = parse_date(due_on, "the due date")
+        new["due_on"] = inputs.date(due_on, "due date")
     if text is not None:
-        new["text"] = _text(text, "action", required=True, limit=1000)
+        new["text"] = inputs.text(text, "action", required=True, limit=1000)
     final = new.get("status", action["status"])
     if final == "done":
-        done = parse_date(done_on, "the date done") if done_on not in (None, "") else None
+        done = inputs.date(done_on, "date done")
         new["done_on"] = done or action["done_on"] or dt.date.today()
     else:
         if done_on not in (None, ""):
@@ -313,7 +290,7 @@ def list_actions(ws: Workspace, *, group_id: int | None = None, action_id: int |
     if owner is not None:
         where.append("m.name = $owner")
         params["owner"] = owner
-    rows = _rows(ws.con.execute(
+    rows = dict_rows(ws.con.execute(
         f"""SELECT a.action_id, a.group_id, g.name AS group_name, a.meeting_id, mt.title AS meeting,
                    mt.held_on AS meeting_date, a.text, a.owner_member_id, m.name AS owner_member, a.owner_person,
                    a.due_on, a.status, a.done_on, a.created_at, a.updated_at,
@@ -333,7 +310,7 @@ def list_actions(ws: Workspace, *, group_id: int | None = None, action_id: int |
 def member_groups(ws: Workspace, member: int | str) -> list[dict]:
     """The groups a member belongs to, with its role in each."""
     member_id, _ = member_ref(ws, member)
-    rows = _rows(ws.con.execute(
+    rows = dict_rows(ws.con.execute(
         """SELECT g.group_id, g.name, g.theme, g.status, r.role FROM group_roles r JOIN working_groups g
            USING (group_id) WHERE r.member_id = ? ORDER BY g.status, lower(g.name)""", [member_id]))
     for r in rows:
@@ -371,7 +348,7 @@ def export_tables(ws: Workspace, public: bool = False) -> dict[str, list[dict]]:
     for g in out_groups:
         g["chair"] = "; ".join(g["chair"])
         g["co_chairs"] = "; ".join(g["co_chairs"])
-    roles = _rows(ws.con.execute(
+    roles = dict_rows(ws.con.execute(
         """SELECT r.group_id, g.name AS group_name, r.member_id, m.name AS member, r.role, r.since
            FROM group_roles r JOIN working_groups g USING (group_id) JOIN members m USING (member_id)
            ORDER BY g.name, r.role, m.name"""))

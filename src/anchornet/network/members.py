@@ -11,14 +11,15 @@ public output; ``publish_listing`` is the member's consent to be named in public
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from contextlib import closing
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from anchornet.errors import AnchornetError
+from anchornet.network import inputs
 from anchornet.network.sectors import ROLES_IN_NETWORK, SECTORS, sector_kind, sector_label
 from anchornet.place import postcodes
+from anchornet.sqlrows import dict_rows
 from anchornet.workspace import Workspace
 
 # Every profile field, in the order forms and exports show them.
@@ -35,6 +36,7 @@ PUBLIC_FIELDS = ("sector", "employees", "annual_spend", "network_role", "via_org
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_TEXT = 4000
+STAFF_LOCAL = "share of staff living locally"
 
 
 # -- finding members ---------------------------------------------------------------------------------
@@ -57,90 +59,26 @@ def member_ref(ws: Workspace, ref: int | str) -> tuple[int, str]:
 
 
 # -- validating profile values --------------------------------------------------------------------------
-def _text(value, field: str, limit: int = 300) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    if len(text) > limit:
-        raise AnchornetError(f"{field.replace('_', ' ')} is too long (at most {limit} characters)")
-    return text or None
-
-
-def parse_share(value) -> float | None:
-    """'35', '35%' or 35 (a percentage, as forms and the CLI take it) -> 0.35."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    text = str(value).strip().rstrip("%").strip()
-    try:
-        number = float(text)
-    except ValueError:
-        raise AnchornetError(f"staff living locally must be a percentage from 0 to 100, not {value!r}") from None
-    if not 0 <= number <= 100:
-        raise AnchornetError(f"staff living locally must be a percentage from 0 to 100, not {value!r}")
-    return round(number / 100, 4)
-
-
-def parse_money(value, field: str = "annual spend") -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    text = re.sub(r"[£,\s]", "", str(value))
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise AnchornetError(f"{field} must be an amount in pounds, e.g. 1200000, not {value!r}") from None
-    if amount < 0 or not amount.is_finite() or amount >= Decimal("1e16"):
-        raise AnchornetError(f"{field} must be an amount of 0 or more, not {value!r}")
-    return amount.quantize(Decimal("0.01"))
-
-
-def parse_date(value, field: str) -> dt.date | None:
-    """An ISO date (YYYY-MM-DD) from a form or the command line; None when empty."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    if not text:
-        return None
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            pass
-    raise AnchornetError(f"{field.replace('_', ' ')} must be a date as YYYY-MM-DD, not {value!r}")
-
-
 def _clean(field: str, value):
     """One profile value, checked and normalised (None clears it)."""
+    what = field.replace("_", " ")
     if field == "sector":
-        value = _text(value, field)
-        if value is not None and value not in SECTORS:
-            raise AnchornetError(f"unknown sector {value!r}; choose one of {', '.join(SECTORS)}")
-        return value
+        return inputs.choice(value, SECTORS, "sector", required=False)
     if field == "network_role":
-        value = _text(value, field)
-        if value is not None and value not in ROLES_IN_NETWORK:
-            raise AnchornetError(f"unknown role in the network {value!r}; choose one of {', '.join(ROLES_IN_NETWORK)}")
-        return value
+        return inputs.choice(value, ROLES_IN_NETWORK, "role in the network", required=False)
     if field == "employees":
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        try:
-            number = int(str(value).replace(",", "").strip())
-        except ValueError:
-            raise AnchornetError(f"employees must be a whole number, not {value!r}") from None
-        if number < 0:
-            raise AnchornetError("employees cannot be negative")
-        return number
+        return inputs.whole_number(value, "number of employees", high=inputs.MAX_EMPLOYEES)
     if field == "annual_spend":
-        return parse_money(value)
+        return inputs.money(value, "annual spend")
     if field == "staff_local_share":
         if value is None or isinstance(value, str):
-            return parse_share(value)
+            return inputs.share(value, STAFF_LOCAL)
         share = float(value)
         if not 0 <= share <= 1:
-            raise AnchornetError(f"the share of staff living locally is a fraction from 0 to 1, not {value!r}")
+            raise AnchornetError(f"the {STAFF_LOCAL} is a fraction from 0 to 1, not {value!r}")
         return share
     if field == "hq_postcode":
-        value = _text(value, field)
+        value = inputs.text(value, "postcode of the head office")
         if value is None:
             return None
         normal = postcodes.normalise(value)
@@ -148,12 +86,12 @@ def _clean(field: str, value):
             raise AnchornetError(f"{value!r} is not a UK postcode (e.g. OX1 1BX)")
         return normal
     if field == "sponsor_email":
-        value = _text(value, field)
+        value = inputs.text(value, "sponsor's e-mail address")
         if value is not None and not EMAIL.match(value):
             raise AnchornetError(f"{value!r} is not an e-mail address")
         return value.lower() if value else None
     if field == "website":
-        value = _text(value, field)
+        value = inputs.text(value, what)
         if value is None:
             return None
         if not re.match(r"^https?://", value, re.I):
@@ -162,13 +100,13 @@ def _clean(field: str, value):
             raise AnchornetError(f"{value!r} is not a web address (e.g. https://www.example.org)")
         return value
     if field == "joined_on":
-        return parse_date(value, "the date joined")
+        return inputs.date(value, "date joined")
     if field in ("main_sites", "notes"):
-        return _text(value, field, MAX_TEXT)
+        return inputs.text(value, what, limit=MAX_TEXT)
     if field == "publish_listing":
-        return bool(value)
+        return inputs.flag(value)
     if field in ("via_organisation", "sponsor_name", "sponsor_title"):
-        return _text(value, field)
+        return inputs.text(value, what)
     raise AnchornetError(f"a member profile has no field {field!r}")
 
 
@@ -195,11 +133,6 @@ LEFT JOIN paid pd USING (member_id)
 """
 
 
-def _rows(result) -> list[dict]:
-    names = [d[0] for d in result.description]
-    return [dict(zip(names, r, strict=True)) for r in result.fetchall()]
-
-
 def _decorate(row: dict) -> dict:
     row["sector_label"] = sector_label(row.get("sector"))
     row["kind"] = sector_kind(row.get("sector"))
@@ -215,13 +148,13 @@ def list_members(ws: Workspace) -> list[dict]:
     """Every member, with its profile (None fields when it has none), its payments data
     (active files, payments, total paid, the dates covered) and whether it is linked to
     its supplier entity."""
-    return [_decorate(r) for r in _rows(ws.con.execute(_LIST_SQL + " ORDER BY lower(m.name)"))]
+    return [_decorate(r) for r in dict_rows(ws.con.execute(_LIST_SQL + " ORDER BY lower(m.name)"))]
 
 
 def get_member(ws: Workspace, ref: int | str) -> dict:
     """One member as list_members gives it, plus its supplier entity's name when linked."""
     member_id, _ = member_ref(ws, ref)
-    rows = _rows(ws.con.execute(_LIST_SQL + " WHERE m.member_id = ?", [member_id]))
+    rows = dict_rows(ws.con.execute(_LIST_SQL + " WHERE m.member_id = ?", [member_id]))
     member = _decorate(rows[0])
     member["supplier"] = None
     if member["supplier_entity_id"] is not None:
@@ -252,11 +185,7 @@ def shared_view(member: dict, *, private: bool) -> dict:
 def add_member(ws: Workspace, name: str, **profile) -> int:
     """A new member organisation (e.g. a business with no payments data yet), with any
     profile fields given. Refuses a name already taken (in any letter case)."""
-    name = (name or "").strip()
-    if not name:
-        raise AnchornetError("give the member organisation's name")
-    if len(name) > 200:
-        raise AnchornetError("the member's name is too long (at most 200 characters)")
+    name = inputs.text(name, "member organisation's name", required=True, limit=200)
     clean = {k: _clean(k, v) for k, v in profile.items()}
     with ws.transaction() as con:
         taken = con.execute("SELECT name FROM members WHERE lower(name) = lower(?)", [name]).fetchall()
@@ -279,7 +208,7 @@ def update_profile(ws: Workspace, ref: int | str, **fields) -> dict:
 
 
 def _profile(con, member_id: int) -> dict:
-    rows = _rows(con.execute("SELECT * FROM member_profiles WHERE member_id = ?", [member_id]))
+    rows = dict_rows(con.execute("SELECT * FROM member_profiles WHERE member_id = ?", [member_id]))
     return rows[0] if rows else {f: (False if f == "publish_listing" else None) for f in PROFILE_FIELDS}
 
 
@@ -356,7 +285,7 @@ def suggest_suppliers(ws: Workspace, ref: int | str, limit: int = 8) -> list[dic
     key = ws.con.execute("SELECT sn_name_key(?)", [name]).fetchall()[0][0]
     if not key:
         return []
-    return _rows(ws.con.execute(
+    return dict_rows(ws.con.execute(
         """WITH exact AS (
                SELECT entity_id FROM supplier_entities WHERE name_key = $key
                UNION SELECT entity_id FROM payees WHERE name_key = $key AND entity_id IS NOT NULL
@@ -409,10 +338,10 @@ def member_income(ws: Workspace, ref: int | str, grain: str = "financial_year") 
         base = f"SELECT * FROM ({analysis.relation()}) WHERE entity_id = {int(entity_id)}"
         figures = """count(*) AS payments, sum(amount)::DOUBLE AS total,
                      coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL), 0)::DOUBLE AS influenceable"""
-        total = _rows(ws.con.execute(f"SELECT {figures} FROM ({base})"))[0]
-        by_member = _rows(ws.con.execute(
+        total = dict_rows(ws.con.execute(f"SELECT {figures} FROM ({base})"))[0]
+        by_member = dict_rows(ws.con.execute(
             f"SELECT member, {figures} FROM ({base}) GROUP BY member ORDER BY total DESC, member"))
-        by_period = _rows(ws.con.execute(
+        by_period = dict_rows(ws.con.execute(
             f"SELECT {bucket} AS period, {figures} FROM ({base}) GROUP BY 1 ORDER BY 1 NULLS LAST"))
     return {"member": name, "supplier_entity_id": entity_id, "total": total["total"] or 0.0,
             "influenceable": total["influenceable"] or 0.0, "payments": total["payments"],

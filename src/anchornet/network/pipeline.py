@@ -17,11 +17,13 @@ import re
 from collections.abc import Iterable
 
 from anchornet.errors import AnchornetError
+from anchornet.network import inputs
 from anchornet.network.sectors import ROLES_IN_NETWORK, SECTORS
 from anchornet.place import locate
 from anchornet.place import postcodes as pc
 from anchornet.registers import identifiers
 from anchornet.registers.companies_house import SIZE_BANDS
+from anchornet.sqlrows import dict_rows
 from anchornet.sqltext import sql_literal
 from anchornet.suppliers import normalise
 from anchornet.workspace import Workspace
@@ -56,50 +58,9 @@ EDITABLE = ("name", "company_number", "sector", "employees", "size_band", "postc
 
 
 # -- input ---------------------------------------------------------------------------------------------
-def clean_text(value, *, limit: int = 2000, what: str = "text") -> str | None:
-    """Stripped text, or None when empty; refuses very long values."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    if len(text) > limit:
-        raise AnchornetError(f"{what} is too long ({len(text)} characters; at most {limit})")
-    return text or None
-
-
-def parse_date(value, *, what: str = "date") -> dt.date | None:
-    """An ISO date (YYYY-MM-DD), a date, or None when empty."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    if not text:
-        return None
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    raise AnchornetError(f"{what} {text!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-06-30")
-
-
-def parse_int(value, *, what: str, low: int | None = 0, high: int | None = None) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        number = int(str(value).strip().replace(",", ""))
-    except ValueError:
-        raise AnchornetError(f"{what} {value!r} is not a whole number") from None
-    if (low is not None and number < low) or (high is not None and number > high):
-        bounds = f"from {low}" + (f" to {high}" if high is not None else "")
-        raise AnchornetError(f"{what} {number} is out of range ({bounds})")
-    return number
-
-
 def stage_code(value: str) -> str:
     """'Senior meeting', 'senior_meeting' and 'senior-meeting' are the same stage."""
-    code = re.sub(r"[\s_]+", "-", str(value or "").strip().lower())
-    if code not in STAGES:
-        raise AnchornetError(f"unknown stage {value!r}; the stages are: {', '.join(STAGES)}")
-    return code
+    return inputs.choice(value, STAGES, "stage")
 
 
 def _fits(fit: Iterable[str] | str | None) -> dict[str, bool]:
@@ -117,31 +78,21 @@ def _fields(values: dict) -> dict:
     out: dict = {}
     for key, value in values.items():
         if key == "name":
-            name = clean_text(value, limit=200, what="the organisation's name")
-            if not name:
-                raise AnchornetError("give the organisation's name")
-            out["name"] = name
+            out["name"] = inputs.text(value, "organisation's name", required=True, limit=200)
         elif key == "company_number":
-            text = clean_text(value, limit=20, what="the company number")
+            text = inputs.text(value, "company number", limit=20)
             number = identifiers.company_number(text) if text else None
             if text and not number:
                 raise AnchornetError(f"{text!r} is not a Companies House number (8 characters, e.g. 02557144)")
             out["company_number"] = number
         elif key == "sector":
-            text = clean_text(value, limit=40)
-            if text and text not in SECTORS:
-                raise AnchornetError(f"unknown sector {text!r}; the sectors are: {', '.join(SECTORS)}")
-            out["sector"] = text
+            out["sector"] = inputs.choice(value, SECTORS, "sector", required=False)
         elif key == "employees":
-            out["employees"] = parse_int(value, what="employees", low=0, high=10_000_000)
+            out["employees"] = inputs.whole_number(value, "number of employees", high=inputs.MAX_EMPLOYEES)
         elif key == "size_band":
-            text = clean_text(value, limit=20)
-            text = text.lower() if text else None
-            if text and text not in SIZE_BANDS:
-                raise AnchornetError(f"unknown size band {value!r}; the bands are: {', '.join(SIZE_BANDS)}")
-            out["size_band"] = text
+            out["size_band"] = inputs.choice(value, SIZE_BANDS, "size band", required=False)
         elif key == "postcode":
-            text = clean_text(value, limit=12, what="the postcode")
+            text = inputs.text(value, "postcode", limit=12)
             code = pc.normalise(text) if text else None
             if text and not code:
                 raise AnchornetError(f"{text!r} is not a postcode (e.g. OX1 1BX)")
@@ -149,28 +100,22 @@ def _fields(values: dict) -> dict:
         elif key == "fit":
             out.update(_fits(value))
         elif key == "contact_email":
-            text = clean_text(value, limit=200, what="the contact's e-mail address")
+            text = inputs.text(value, "contact's e-mail address", limit=200)
             if text and not _EMAIL.fullmatch(text):
                 raise AnchornetError(f"{text!r} is not an e-mail address")
             out["contact_email"] = text
         elif key == "next_step_on":
-            out["next_step_on"] = parse_date(value, what="the next step's date")
+            out["next_step_on"] = inputs.date(value, "next step's date")
         elif key in ("fit_note", "contact_name", "contact_role", "owner", "next_step"):
-            out[key] = clean_text(value, limit=300, what=key.replace("_", " "))
+            out[key] = inputs.text(value, key.replace("_", " "), limit=300)
         elif key == "notes":
-            out[key] = clean_text(value, limit=5000, what="the notes")
+            out[key] = inputs.text(value, "notes", limit=5000)
         else:
             raise AnchornetError(f"a prospect has no field {key!r}; the fields are: {', '.join(EDITABLE)}")
     return out
 
 
 # -- reading ---------------------------------------------------------------------------------------------
-def _rows(con, sql: str, params: list | None = None) -> list[dict]:
-    result = con.execute(sql, params or [])
-    names = [d[0] for d in result.description]
-    return [dict(zip(names, r, strict=True)) for r in result.fetchall()]
-
-
 def _decorate(row: dict, today: dt.date) -> dict:
     row["stage_label"] = STAGES.get(row["stage"], row["stage"])
     row["fits"] = [label for key, label in FITS.items() if row.get(f"fit_{key}")]
@@ -189,13 +134,13 @@ def list_prospects(ws: Workspace, *, stage: str | None = None, today: dt.date | 
     """Every prospect (or those at one stage), the next step soonest first."""
     today = today or dt.date.today()
     where, params = ("WHERE p.stage = ?", [stage_code(stage)]) if stage else ("", [])
-    rows = _rows(ws.con, f"{_SELECT} {where} ORDER BY p.next_step_on NULLS LAST, lower(p.name)", params)
+    rows = dict_rows(ws.con.execute(f"{_SELECT} {where} ORDER BY p.next_step_on NULLS LAST, lower(p.name)", params))
     return [_decorate(r, today) for r in rows]
 
 
 def get_prospect(ws: Workspace, prospect_id: int, *, today: dt.date | None = None) -> dict:
     """One prospect with its stage history (in the order recorded)."""
-    rows = _rows(ws.con, f"{_SELECT} WHERE p.prospect_id = ?", [int(prospect_id)])
+    rows = dict_rows(ws.con.execute(f"{_SELECT} WHERE p.prospect_id = ?", [int(prospect_id)]))
     if not rows:
         raise AnchornetError(f"there is no prospect {prospect_id}")
     prospect = _decorate(rows[0], today or dt.date.today())
@@ -210,9 +155,9 @@ def find_prospect(ws: Workspace, prospect_id: int) -> dict | None:
 
 
 def stage_history(ws: Workspace, prospect_id: int) -> list[dict]:
-    rows = _rows(ws.con, """
+    rows = dict_rows(ws.con.execute("""
         SELECT move_id, from_stage, to_stage, moved_on, moved_by, note, recorded_at
-        FROM prospect_stage_history WHERE prospect_id = ? ORDER BY move_id""", [int(prospect_id)])
+        FROM prospect_stage_history WHERE prospect_id = ? ORDER BY move_id""", [int(prospect_id)]))
     for r in rows:
         r["from_label"] = STAGES.get(r["from_stage"]) if r["from_stage"] else None
         r["to_label"] = STAGES.get(r["to_stage"], r["to_stage"])
@@ -273,7 +218,7 @@ def add_prospect(ws: Workspace, name: str, *, stage: str = "identified", source:
         raise AnchornetError("add the prospect first, then move it to joined (that is when the member is made)")
     if source not in SOURCES:
         raise AnchornetError(f"unknown source {source!r}")
-    day = parse_date(on, what="the date") or dt.date.today()
+    day = inputs.date(on, "date") or dt.date.today()
     _check_new(ws, values["name"], values.get("company_number"))
     columns = [*values, "stage", "source"]
     params = [*values.values(), code, source]
@@ -334,17 +279,16 @@ def move(ws: Workspace, prospect_id: int, stage: str, *, note: str | None = None
         raise AnchornetError(f"{prospect['name']} is already at the stage {STAGES[code].lower()}")
     if prospect["stage"] == "joined":
         raise AnchornetError(f"{prospect['name']} has joined the network; its records are now in Members")
-    day = parse_date(on, what="the date") or dt.date.today()
-    text = clean_text(note, limit=2000, what="the note")
+    day = inputs.date(on, "date") or dt.date.today()
+    text = inputs.text(note, "note", limit=2000)
     result = {"prospect_id": int(prospect_id), "name": prospect["name"], "from": prospect["stage"], "to": code,
               "on": day, "member_id": None, "member": None, "member_created": False, "profile_created": False}
-    if code == "joined" and network_role not in ROLES_IN_NETWORK:
-        raise AnchornetError(f"unknown role in the network {network_role!r}; the roles are: "
-                             f"{', '.join(ROLES_IN_NETWORK)}")
+    if code == "joined":
+        network_role = inputs.choice(network_role, ROLES_IN_NETWORK, "role in the network")
     with ws.transaction() as con:
         member_id = None
         if code == "joined" and create_member:
-            name = clean_text(member_name, limit=200, what="the member's name") or prospect["name"]
+            name = inputs.text(member_name, "member's name", limit=200) or prospect["name"]
             same = con.execute("SELECT member_id, name FROM members WHERE lower(name) = lower(?) "
                                "ORDER BY name = ? DESC LIMIT 1", [name, name]).fetchall()
             result["member_created"] = not same
@@ -451,7 +395,7 @@ def suggestions(ws: Workspace, *, tier: str | None = None, sizes: Iterable[str] 
         ORDER BY {_SIZE_ORDER}, name
         LIMIT {int(limit)}
     """
-    rows = _rows(con, sql)
+    rows = dict_rows(con.execute(sql))
     out["total"] = rows[0]["total"] if rows else 0
     for r in rows:
         del r["total"]
@@ -468,15 +412,15 @@ def export_tables(ws: Workspace, public: bool = False) -> dict[str, list[dict]]:
     (prospects have not agreed to anything, and the records name people)."""
     if public:
         return {"prospects": [], "stage_history": []}
-    prospects = _rows(ws.con, """
+    prospects = dict_rows(ws.con.execute("""
         SELECT p.prospect_id, p.name, p.company_number, p.sector, p.employees, p.size_band, p.postcode,
                p.fit_place, p.fit_size, p.fit_sector, p.fit_note, p.stage, p.contact_name, p.contact_role,
                p.contact_email, p.owner, p.notes, p.next_step, p.next_step_on, p.source, m.name AS member,
                p.created_at, p.updated_at
         FROM prospects p LEFT JOIN members m ON m.member_id = p.member_id
-        ORDER BY p.prospect_id""")
-    history = _rows(ws.con, """
+        ORDER BY p.prospect_id"""))
+    history = dict_rows(ws.con.execute("""
         SELECT h.prospect_id, p.name, h.from_stage, h.to_stage, h.moved_on, h.moved_by, h.note, h.recorded_at
         FROM prospect_stage_history h JOIN prospects p USING (prospect_id)
-        ORDER BY h.prospect_id, h.move_id""")
+        ORDER BY h.prospect_id, h.move_id"""))
     return {"prospects": prospects, "stage_history": history}

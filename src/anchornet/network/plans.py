@@ -10,10 +10,10 @@ in public outputs only once the coordinator publishes it. See docs/network/plans
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from anchornet.errors import AnchornetError
-from anchornet.network.pipeline import clean_text, parse_date, parse_int
+from anchornet.network import inputs
+from anchornet.sqlrows import dict_rows
 from anchornet.workspace import Workspace
 
 PLAN_STATUSES: dict[str, str] = {"draft": "Draft", "active": "Active", "complete": "Complete"}
@@ -31,36 +31,13 @@ PLAN_FIELDS = ("title", "goal", "start_year", "end_year", "status", "publish")
 MILESTONE_FIELDS = ("title", "year", "due_on", "owner_member", "owner_person", "status", "done_on", "note")
 
 
-def _code(value: str, table: dict[str, str], what: str) -> str:
-    code = re.sub(r"[\s_]+", "-", str(value or "").strip().lower())
-    if code not in table:
-        raise AnchornetError(f"unknown {what} {value!r}; it is one of: {', '.join(table)}")
-    return code
-
-
 def milestone_status(value: str) -> str:
     """'In progress', 'in_progress' and 'in-progress' are the same status."""
-    return _code(value, MILESTONE_STATUSES, "milestone status")
+    return inputs.choice(value, MILESTONE_STATUSES, "milestone status")
 
 
 def plan_status(value: str) -> str:
-    return _code(value, PLAN_STATUSES, "plan status")
-
-
-def _year(value, what: str) -> int | None:
-    return parse_int(value, what=what, low=1990, high=2100)
-
-
-def _rows(con, sql: str, params: list | None = None) -> list[dict]:
-    result = con.execute(sql, params or [])
-    names = [d[0] for d in result.description]
-    return [dict(zip(names, r, strict=True)) for r in result.fetchall()]
-
-
-def _truthy(value) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    return bool(value)
+    return inputs.choice(value, PLAN_STATUSES, "plan status")
 
 
 # -- plans ---------------------------------------------------------------------------------------------
@@ -68,21 +45,15 @@ def _plan_values(fields: dict) -> dict:
     out: dict = {}
     for key, value in fields.items():
         if key == "title":
-            title = clean_text(value, limit=200, what="the title")
-            if not title:
-                raise AnchornetError("give the plan a title")
-            out["title"] = title
+            out["title"] = inputs.text(value, "plan's title", required=True, limit=200)
         elif key == "goal":
-            out["goal"] = clean_text(value, limit=2000, what="the goal")
+            out["goal"] = inputs.text(value, "goal", limit=2000)
         elif key in ("start_year", "end_year"):
-            year = _year(value, key.replace("_", " "))
-            if year is None:
-                raise AnchornetError(f"give the plan's {key.replace('_', ' ')} (e.g. 2025)")
-            out[key] = year
+            out[key] = inputs.year(value, f"plan's {key.replace('_', ' ')}", required=True)
         elif key == "status":
             out["status"] = plan_status(value)
         elif key == "publish":
-            out["publish"] = _truthy(value)
+            out["publish"] = inputs.flag(value)
         else:
             raise AnchornetError(f"a plan has no field {key!r}; the fields are: {', '.join(PLAN_FIELDS)}")
     return out
@@ -98,10 +69,10 @@ def _check_years(start: int, end: int) -> None:
 def add_plan(ws: Workspace, title: str, *, start_year, end_year=None, goal: str | None = None,
              status: str = "draft", publish: bool = False) -> int:
     """A new plan; it runs ``DEFAULT_YEARS`` years from the start year unless an end year is given."""
-    start = _year(start_year, "start year")
-    if start is None:
-        raise AnchornetError("give the plan's start year (e.g. 2025)")
-    end = _year(end_year, "end year") if end_year not in (None, "") else start + DEFAULT_YEARS - 1
+    start = inputs.year(start_year, "plan's start year", required=True)
+    end = inputs.year(end_year, "plan's end year")
+    if end is None:
+        end = start + DEFAULT_YEARS - 1
     values = _plan_values({"title": title, "goal": goal, "status": status, "publish": publish})
     _check_years(start, end)
     same = ws.con.execute("SELECT plan_id FROM action_plans WHERE lower(title) = lower(?)",
@@ -115,7 +86,7 @@ def add_plan(ws: Workspace, title: str, *, start_year, end_year=None, goal: str 
 
 
 def _plan_row(ws: Workspace, plan_id: int) -> dict:
-    rows = _rows(ws.con, "SELECT * FROM action_plans WHERE plan_id = ?", [int(plan_id)])
+    rows = dict_rows(ws.con.execute("SELECT * FROM action_plans WHERE plan_id = ?", [int(plan_id)]))
     if not rows:
         raise AnchornetError(f"there is no action plan {plan_id}")
     return rows[0]
@@ -151,7 +122,7 @@ def update_plan(ws: Workspace, plan_id: int, **fields) -> dict:
 
 # -- milestones ------------------------------------------------------------------------------------------
 def _member(ws: Workspace, name) -> int | None:
-    text = clean_text(name, limit=200, what="the owner member")
+    text = inputs.text(name, "owner member", limit=200)
     if not text:
         return None
     member_id = ws.member_id(text)
@@ -164,22 +135,19 @@ def _milestone_values(ws: Workspace, fields: dict) -> dict:
     out: dict = {}
     for key, value in fields.items():
         if key == "title":
-            title = clean_text(value, limit=300, what="the milestone's title")
-            if not title:
-                raise AnchornetError("give the milestone a title")
-            out["title"] = title
+            out["title"] = inputs.text(value, "milestone's title", required=True, limit=300)
         elif key == "year":
-            out["year"] = _year(value, "year")
+            out["year"] = inputs.year(value, "year")
         elif key in ("due_on", "done_on"):
-            out[key] = parse_date(value, what="the due date" if key == "due_on" else "the date done")
+            out[key] = inputs.date(value, "due date" if key == "due_on" else "date done")
         elif key == "owner_member":
             out["owner_member_id"] = _member(ws, value)
         elif key == "owner_person":
-            out["owner_person"] = clean_text(value, limit=200, what="the owner's name")
+            out["owner_person"] = inputs.text(value, "owner's name", limit=200)
         elif key == "status":
             out["status"] = milestone_status(value)
         elif key == "note":
-            out["note"] = clean_text(value, limit=2000, what="the note")
+            out["note"] = inputs.text(value, "note", limit=2000)
         else:
             raise AnchornetError(f"a milestone has no field {key!r}; the fields are: {', '.join(MILESTONE_FIELDS)}")
     return out
@@ -215,11 +183,11 @@ def add_milestone(ws: Workspace, plan_id: int, title: str, *, year=None, due_on=
 
 
 def get_milestone(ws: Workspace, milestone_id: int) -> dict:
-    rows = _rows(ws.con, """
+    rows = dict_rows(ws.con.execute("""
         SELECT ms.*, m.name AS owner_member, p.title AS plan_title
         FROM plan_milestones ms JOIN action_plans p USING (plan_id)
         LEFT JOIN members m ON m.member_id = ms.owner_member_id
-        WHERE ms.milestone_id = ?""", [int(milestone_id)])
+        WHERE ms.milestone_id = ?""", [int(milestone_id)]))
     if not rows:
         raise AnchornetError(f"there is no milestone {milestone_id}")
     return rows[0]
@@ -252,7 +220,7 @@ def set_milestone_status(ws: Workspace, milestone_id: int, status: str, *, done_
     fields: dict = {"status": status}
     if done_on not in (None, ""):
         fields["done_on"] = done_on
-    if clean_text(note, limit=2000, what="the note"):
+    if inputs.text(note, "note", limit=2000):
         fields["note"] = note
     return update_milestone(ws, milestone_id, **fields)
 
@@ -288,12 +256,12 @@ def _milestones(ws: Workspace, plan_ids: list[int] | None = None) -> list[dict]:
         if not plan_ids:
             return []
         where, params = f"WHERE ms.plan_id IN ({', '.join('?' for _ in plan_ids)})", list(plan_ids)
-    return _rows(ws.con, f"""
+    return dict_rows(ws.con.execute(f"""
         SELECT ms.milestone_id, ms.plan_id, ms.title, ms.year, ms.due_on, ms.owner_member_id,
                m.name AS owner_member, ms.owner_person, ms.status, ms.done_on, ms.note, ms.updated_at
         FROM plan_milestones ms LEFT JOIN members m ON m.member_id = ms.owner_member_id
         {where}
-        ORDER BY ms.year, ms.due_on NULLS LAST, ms.milestone_id""", params)
+        ORDER BY ms.year, ms.due_on NULLS LAST, ms.milestone_id""", params))
 
 
 def _decorate(m: dict, today: dt.date) -> dict:
@@ -305,7 +273,7 @@ def _decorate(m: dict, today: dt.date) -> dict:
 def list_plans(ws: Workspace, *, today: dt.date | None = None) -> list[dict]:
     """Every plan with its progress at a glance, newest start first."""
     today = today or dt.date.today()
-    plans = _rows(ws.con, "SELECT * FROM action_plans ORDER BY start_year DESC, plan_id")
+    plans = dict_rows(ws.con.execute("SELECT * FROM action_plans ORDER BY start_year DESC, plan_id"))
     milestones = _milestones(ws)
     for plan in plans:
         own = [_decorate(m, today) for m in milestones if m["plan_id"] == plan["plan_id"]]
@@ -334,7 +302,7 @@ def export_tables(ws: Workspace, public: bool = False) -> dict[str, list[dict]]:
     """Plans and milestones for the CSV/XLSX export. With ``public``: only plans the coordinator
     published, no person's name, and an owner member named only if it agreed to be listed."""
     published = "WHERE p.publish" if public else ""
-    plans = _rows(ws.con, f"""
+    plans = dict_rows(ws.con.execute(f"""
         SELECT p.plan_id, p.title, p.goal, p.start_year, p.end_year, p.status,
                count(ms.milestone_id) FILTER (WHERE ms.status <> 'dropped') AS milestones,
                count(ms.milestone_id) FILTER (WHERE ms.status = 'done') AS done,
@@ -342,17 +310,17 @@ def export_tables(ws: Workspace, public: bool = False) -> dict[str, list[dict]]:
                {'' if public else 'p.publish, '}p.updated_at
         FROM action_plans p LEFT JOIN plan_milestones ms USING (plan_id)
         {published}
-        GROUP BY ALL ORDER BY p.plan_id""")
+        GROUP BY ALL ORDER BY p.plan_id"""))
     owner = ("CASE WHEN coalesce(mp.publish_listing, false) THEN m.name END" if public else "m.name")
     person = "" if public else "ms.owner_person, "
-    milestones = _rows(ws.con, f"""
+    milestones = dict_rows(ws.con.execute(f"""
         SELECT ms.plan_id, p.title AS plan, ms.milestone_id, ms.title, ms.year, ms.due_on,
                {owner} AS owner_member, {person}ms.status, ms.done_on, ms.note
         FROM plan_milestones ms JOIN action_plans p USING (plan_id)
         LEFT JOIN members m ON m.member_id = ms.owner_member_id
         LEFT JOIN member_profiles mp ON mp.member_id = ms.owner_member_id
         {published}
-        ORDER BY ms.plan_id, ms.year, ms.due_on NULLS LAST, ms.milestone_id""")
+        ORDER BY ms.plan_id, ms.year, ms.due_on NULLS LAST, ms.milestone_id"""))
     if public:  # a note may name a person: left out of public outputs
         for m in milestones:
             m.pop("note", None)

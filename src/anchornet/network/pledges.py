@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from anchornet.analysis.periods import parse_analysis_period
 from anchornet.errors import AnchornetError
-from anchornet.network import pledge_measures
+from anchornet.network import inputs, pledge_measures
 from anchornet.network.pledge_measures import UNIT, Calculator, ComputedMeasure
+from anchornet.sqlrows import dict_rows
 from anchornet.workspace import Workspace
 
 DIRECTIONS = ("increase", "decrease")
@@ -42,48 +43,14 @@ class UnknownPledge(AnchornetError):
 
 
 # -- values from forms and the command line ----------------------------------------------------------
-def _text(value, field: str, *, required: bool = False, limit: int = 300) -> str | None:
-    text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
-    if not text:
-        if required:
-            raise AnchornetError(f"give the pledge's {field}")
-        return None
-    if len(text) > limit:
-        raise AnchornetError(f"{field} is too long ({len(text)} characters; at most {limit})")
-    return text
-
-
-def _number(value, field: str) -> Decimal | None:
-    """'30', '30%', '£1,200.50' -> Decimal; '' -> None."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, (int, float, Decimal)):
-        number = Decimal(str(value))
-    else:
-        cleaned = re.sub(r"[,\s£%]", "", value)
-        try:
-            number = Decimal(cleaned)
-        except InvalidOperation:
-            raise AnchornetError(f"{field} must be a number (e.g. 30), not {value!r}") from None
-    if not number.is_finite() or abs(number) >= Decimal(10) ** 14:
-        raise AnchornetError(f"{field} must be a number (e.g. 30), not {value!r}")
-    return number.quantize(Decimal("0.0001"))
-
-
-def _date(value, field: str) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    text = value.strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise AnchornetError(f"{field} must be a date written YYYY-MM-DD, not {value!r}") from None
+def _value(value, what: str) -> Decimal | None:
+    """A pledge's baseline, target or reported value: a number in the pledge's unit ('30',
+    '30%', '£1,200.50'), which may be negative."""
+    return inputs.number(value, what, places=4, negative=True, percent=True, hint=" (e.g. 30)")
 
 
 def _url(value) -> str | None:
-    url = _text(value, "evidence link", limit=1000)
+    url = inputs.text(value, "evidence link", limit=1000)
     if url and not re.match(r"https?://[^\s]+$", url, re.I):
         raise AnchornetError("the evidence link must be a web address starting http:// or https://")
     return url
@@ -91,11 +58,11 @@ def _url(value) -> str | None:
 
 def _baseline_period(text) -> tuple[str | None, dt.date | None, dt.date | None]:
     """A baseline given as a date (YYYY-MM-DD) or a period (FY2014/15, 2014-Q2, 2014)."""
-    value = _text(text, "baseline period", limit=40)
+    value = inputs.text(text, "baseline period", limit=40)
     if value is None:
         return None, None, None
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        day = _date(value, "baseline date")
+        day = inputs.date(value, "baseline date")
         return value, day, day
     try:
         period = parse_analysis_period(value)
@@ -162,31 +129,28 @@ def _check_share(value: Decimal | None, field: str, computed: bool) -> None:
 def _validated(ws: Workspace, fields: dict, *, pledge_id: int | None = None) -> dict:
     """The pledge's columns from what the user gave, checked."""
     out = {
-        "title": _text(fields.get("title"), "title", required=True, limit=200),
-        "text": _text(fields.get("text"), "text", required=True, limit=MAX_TEXT),
-        "theme": _text(fields.get("theme"), "theme", required=True, limit=80),
+        "title": inputs.text(fields.get("title"), "pledge's title", required=True, limit=200),
+        "text": inputs.text(fields.get("text"), "pledge's text", required=True, limit=MAX_TEXT),
+        "theme": inputs.text(fields.get("theme"), "pledge's theme", required=True, limit=80),
     }
     clash = ws.con.execute("SELECT pledge_id FROM pledges WHERE lower(title) = lower(?) AND pledge_id <> ?",
                            [out["title"], pledge_id or -1]).fetchall()
     if clash:
         raise AnchornetError(f"there is already a pledge called {out['title']!r} (pledge {clash[0][0]})")
     measure = pledge_measures.parse_measure(ws, fields.get("measure") or "manual")
-    direction = (fields.get("direction") or "increase").strip().lower()
-    if direction not in DIRECTIONS:
-        raise AnchornetError(f"direction must be increase or decrease, not {direction!r}")
+    direction = inputs.choice(fields.get("direction") or "increase", DIRECTIONS, "direction")
     if measure is None:
-        unit = _text(fields.get("unit"), "unit (e.g. apprentices, % of staff paid the Real Living Wage)",
-                     required=True, limit=80)
-        out.update(measure=_text(fields.get("measure_text"), "measure", limit=200) or unit,
+        unit = inputs.text(fields.get("unit"), "pledge's unit (e.g. apprentices, % of staff paid the Real Living "
+                           "Wage)", required=True, limit=80)
+        out.update(measure=inputs.text(fields.get("measure_text"), "measure", limit=200) or unit,
                    metric=None, tier=None, grain=None, unit=unit)
     else:
-        grain = (fields.get("grain") or "financial_year").strip().lower().replace(" ", "_")
-        if grain not in pledge_measures.GRAINS:
-            raise AnchornetError(f"progress from the data is by financial_year or quarter, not {grain!r}")
+        grain = inputs.choice(fields.get("grain") or "financial_year", pledge_measures.GRAINS,
+                              "grain (how often progress from the data is counted)")
         out.update(measure=measure.label, metric=measure.metric, tier=measure.tier, grain=grain, unit=UNIT)
     out["direction"] = direction
-    out["baseline_value"] = _number(fields.get("baseline_value"), "baseline")
-    out["target_value"] = _number(fields.get("target_value"), "target")
+    out["baseline_value"] = _value(fields.get("baseline_value"), "baseline")
+    out["target_value"] = _value(fields.get("target_value"), "target")
     if out["target_value"] is None:
         raise AnchornetError("give the pledge's target (a number in its unit)")
     for key in ("baseline_value", "target_value"):
@@ -194,16 +158,13 @@ def _validated(ws: Workspace, fields: dict, *, pledge_id: int | None = None) -> 
     _check_direction(direction, out["baseline_value"], out["target_value"], "the")
     out["baseline_period"], out["baseline_start"], out["baseline_end"] = _baseline_period(
         fields.get("baseline_period"))
-    out["target_date"] = _date(fields.get("target_date"), "target date")
+    out["target_date"] = inputs.date(fields.get("target_date"), "target date")
     if out["target_date"] is None:
         raise AnchornetError("give the pledge's target date (YYYY-MM-DD)")
     if out["baseline_end"] is not None and out["target_date"] <= out["baseline_end"]:
         raise AnchornetError(f"the target date ({out['target_date']}) must be after the baseline "
                              f"({out['baseline_period']})")
-    status = (fields.get("status") or "open").strip().lower()
-    if status not in STATUSES:
-        raise AnchornetError(f"status must be open or closed, not {status!r}")
-    out["status"] = status
+    out["status"] = inputs.choice(fields.get("status") or "open", STATUSES, "status")
     return out
 
 
@@ -257,8 +218,7 @@ def _pledge_rows(ws: Workspace, where: str = "true", params: list | None = None)
                    (SELECT count(*) FROM pledge_signatories s WHERE s.pledge_id = p.pledge_id) AS signatories
             FROM pledges p WHERE {where} ORDER BY p.status = 'closed', p.created_at DESC, p.pledge_id DESC""",
         params or [])
-    names = [d[0] for d in result.description]
-    return [dict(zip(names, r, strict=True)) for r in result.fetchall()]
+    return dict_rows(result)
 
 
 def get_pledge(ws: Workspace, pledge_id: int) -> dict:
@@ -285,13 +245,14 @@ def sign(ws: Workspace, pledge_id: int, member: str, *, signed_on=None, baseline
     and target, consent to publish its progress)."""
     pledge = get_pledge(ws, pledge_id)
     member_id, name = _member(ws, member)
+    public = inputs.flag(public)
     existing = ws.con.execute("SELECT signed_on FROM pledge_signatories WHERE pledge_id = ? AND member_id = ?",
                               [pledge_id, member_id]).fetchall()
     if pledge["status"] != "open" and not existing:
         raise AnchornetError(f"pledge {pledge_id} is closed: it takes no new signatories")
-    signed = _date(signed_on, "signed on") or (existing[0][0] if existing else dt.date.today())
-    baseline = _number(baseline_value, "your baseline")
-    target = _number(target_value, "your target")
+    signed = inputs.date(signed_on, "date signed") or (existing[0][0] if existing else dt.date.today())
+    baseline = _value(baseline_value, "your baseline")
+    target = _value(target_value, "your target")
     for value, field in ((baseline, "your baseline"), (target, "your target")):
         _check_share(value, field, pledge["computed"])
     _check_direction(pledge["direction"],
@@ -301,12 +262,12 @@ def sign(ws: Workspace, pledge_id: int, member: str, *, signed_on=None, baseline
         con.execute("DELETE FROM pledge_signatories WHERE pledge_id = ? AND member_id = ?", [pledge_id, member_id])
         con.execute("INSERT INTO pledge_signatories (pledge_id, member_id, signed_on, baseline_value, target_value, "
                     "public, signed_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [pledge_id, member_id, signed, baseline, target, bool(public), _actor_name(actor)])
+                    [pledge_id, member_id, signed, baseline, target, public, _actor_name(actor)])
         _audit(con, actor, "pledges.sign" if not existing else "pledges.sign_change", target=f"pledge {pledge_id}",
                member_id=member_id, detail={"member": name, "signed_on": signed, "baseline": baseline,
-                                            "target": target, "public": bool(public)}, ip=ip)
+                                            "target": target, "public": public}, ip=ip)
     return {"pledge_id": pledge_id, "member": name, "signed_on": signed, "baseline_value": _float(baseline),
-            "target_value": _float(target), "public": bool(public), "changed": bool(existing)}
+            "target_value": _float(target), "public": public, "changed": bool(existing)}
 
 
 def set_consent(ws: Workspace, pledge_id: int, member: str, public: bool, *, actor=None,
@@ -314,14 +275,15 @@ def set_consent(ws: Workspace, pledge_id: int, member: str, public: bool, *, act
     """The member's consent to publish its progress on this pledge."""
     get_pledge(ws, pledge_id)
     member_id, name = _member(ws, member)
+    public = inputs.flag(public)
     with ws.transaction() as con:
         done = con.execute("UPDATE pledge_signatories SET public = ?, updated_at = current_timestamp "
                            "WHERE pledge_id = ? AND member_id = ? RETURNING member_id",
-                           [bool(public), pledge_id, member_id]).fetchall()
+                           [public, pledge_id, member_id]).fetchall()
         if not done:
             raise AnchornetError(f"{name} has not signed pledge {pledge_id}")
         _audit(con, actor, "pledges.consent", target=f"pledge {pledge_id}", member_id=member_id,
-               detail={"member": name, "public": bool(public)}, ip=ip)
+               detail={"member": name, "public": public}, ip=ip)
 
 
 # -- progress reported by members ------------------------------------------------------------------------
@@ -335,8 +297,8 @@ def add_update(ws: Workspace, pledge_id: int, member: str, *, as_of=None, value=
     if not ws.con.execute("SELECT 1 FROM pledge_signatories WHERE pledge_id = ? AND member_id = ?",
                           [pledge_id, member_id]).fetchall():
         raise AnchornetError(f"{name} has not signed pledge {pledge_id}: sign it first")
-    note = _text(note, "note", limit=MAX_TEXT)
-    evidence = _text(evidence, "evidence", limit=MAX_TEXT)
+    note = inputs.text(note, "note", limit=MAX_TEXT)
+    evidence = inputs.text(evidence, "evidence", limit=MAX_TEXT)
     evidence_url = _url(evidence_url)
     if pledge["computed"]:
         if value is not None and str(value).strip():
@@ -350,10 +312,10 @@ def add_update(ws: Workspace, pledge_id: int, member: str, *, as_of=None, value=
     else:
         if period:
             raise AnchornetError("this pledge's progress is reported as of a date (YYYY-MM-DD), not a period")
-        number = _number(value, "value")
+        number = _value(value, "value")
         if number is None:
             raise AnchornetError(f"give the value reached (in {pledge['unit']})")
-        day = _date(as_of, "as of") or dt.date.today()
+        day = inputs.date(as_of, "as-of date") or dt.date.today()
         if day > dt.date.today():
             raise AnchornetError(f"as of {day}: progress cannot be reported for a date still to come")
         row = {"as_of": day, "period": None, "value": number}
@@ -379,8 +341,7 @@ def _signatories(ws: Workspace, pledge_id: int) -> list[dict]:
         """SELECT m.name AS member, s.member_id, s.signed_on, s.baseline_value, s.target_value, s.public, s.signed_by
            FROM pledge_signatories s JOIN members m USING (member_id)
            WHERE s.pledge_id = ? ORDER BY m.name""", [pledge_id])
-    names = [d[0] for d in result.description]
-    return [dict(zip(names, r, strict=True)) for r in result.fetchall()]
+    return dict_rows(result)
 
 
 def _updates(ws: Workspace, pledge_id: int) -> dict[int, list[dict]]:
@@ -388,10 +349,8 @@ def _updates(ws: Workspace, pledge_id: int) -> dict[int, list[dict]]:
         """SELECT update_id, member_id, as_of, period, value, evidence, evidence_url, note, created_at, created_by
            FROM pledge_updates WHERE pledge_id = ? ORDER BY coalesce(as_of, DATE '1900-01-01'), period, update_id""",
         [pledge_id])
-    names = [d[0] for d in result.description]
     out: dict[int, list[dict]] = {}
-    for r in result.fetchall():
-        row = dict(zip(names, r, strict=True))
+    for row in dict_rows(result):
         out.setdefault(row["member_id"], []).append(row)
     return out
 

@@ -15,10 +15,10 @@ has proxy values (anchornet ships none): never invented. Measure tables: ``sv_me
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from anchornet.errors import AnchornetError
-from anchornet.network import sv_measures
+from anchornet.network import inputs, sv_measures
 from anchornet.network.sv_measures import CATALOGUE_SQL
 from anchornet.sqlrows import dict_rows
 from anchornet.workspace import Workspace
@@ -60,48 +60,7 @@ def _rating_sql(share: str) -> str:
             f"THEN 'on track' WHEN {share} > 0 THEN 'partly' ELSE 'not started' END")
 
 
-# -- input checks ----------------------------------------------------------------------------------
-def _text(value, what: str, *, required: bool = False, limit: int = 300) -> str | None:
-    text = (str(value).strip() if value is not None else "")
-    if not text:
-        if required:
-            raise AnchornetError(f"give the {what}")
-        return None
-    if len(text) > limit:
-        raise AnchornetError(f"the {what} is too long (at most {limit} characters)")
-    return text
-
-
-def _date(value, what: str) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise AnchornetError(f"the {what} {value!r} is not a date: write it as YYYY-MM-DD") from None
-
-
-def _number(value, what: str, *, allow_zero: bool = True, required: bool = True) -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise AnchornetError(f"give the {what}")
-        return None
-    text = str(value).strip().replace("£", "").replace(",", "")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise AnchornetError(f"the {what} {value!r} is not a number") from None
-    if not number.is_finite() or number < 0 or (number == 0 and not allow_zero):
-        raise AnchornetError(f"the {what} must be {'0 or more' if allow_zero else 'more than 0'}")
-    if number >= Decimal("1e15"):
-        raise AnchornetError(f"the {what} is too large")
-    return number.quantize(Decimal("0.01"))
-
-
+# -- members and suppliers ------------------------------------------------------------------------
 def _member_id(ws: Workspace, member: str) -> int:
     member_id = ws.member_id((member or "").strip())
     if member_id is None:
@@ -112,12 +71,9 @@ def _member_id(ws: Workspace, member: str) -> int:
 
 def _entity(ws: Workspace, entity_id) -> int | None:
     """A supplier entity id, followed through merges; refused if unknown or a private individual."""
-    if entity_id is None or entity_id == "":
+    entity_id = inputs.whole_number(entity_id, "supplier id")
+    if entity_id is None:
         return None
-    try:
-        entity_id = int(entity_id)
-    except (TypeError, ValueError):
-        raise AnchornetError(f"the supplier id {entity_id!r} is not a number") from None
     alias = ws.con.execute("SELECT entity_id FROM entity_aliases WHERE old_entity_id = ?", [entity_id]).fetchall()
     current = alias[0][0] if alias else entity_id
     rows = ws.con.execute("SELECT personal FROM supplier_entities WHERE entity_id = ?", [current]).fetchall()
@@ -131,19 +87,19 @@ def _contract_fields(ws: Workspace, changes: dict) -> dict:
     out = {}
     for key, value in changes.items():
         if key == "title":
-            out[key] = _text(value, "contract title", required=True)
+            out[key] = inputs.text(value, "contract title", required=True)
         elif key == "reference":
-            out[key] = _text(value, "contract reference", limit=100)
+            out[key] = inputs.text(value, "contract reference", limit=100)
         elif key == "supplier_name":
-            out[key] = _text(value, "supplier's name", required=True)
+            out[key] = inputs.text(value, "supplier's name", required=True)
         elif key == "supplier_entity_id":
             out[key] = _entity(ws, value)
         elif key == "value":
-            out[key] = _number(value, "contract value", required=False)
+            out[key] = inputs.money(value, "contract value")
         elif key in ("start_date", "end_date"):
-            out[key] = _date(value, key.replace("_", " "))
+            out[key] = inputs.date(value, key.replace("_", " "))
         elif key == "publish":
-            out[key] = bool(value)
+            out[key] = inputs.flag(value)
         else:
             raise AnchornetError(f"a contract has no field {key!r}")
     return out
@@ -356,8 +312,8 @@ def commit(ws: Workspace, contract_id: int, measure_code: str, quantity, *, by_d
     """Record (or change) a contract's commitment on a measure of the current set."""
     record = contract(ws, contract_id)
     measure = sv_measures.current_measure(ws, measure_code)
-    amount = _number(quantity, f"committed quantity ({measure['unit']})", allow_zero=False)
-    by = _date(by_date, "by date")
+    amount = inputs.number(quantity, f"committed quantity ({measure['unit']})", required=True, zero=False)
+    by = inputs.date(by_date, "by date")
     rows = ws.con.execute(
         """INSERT INTO sv_commitments (contract_id, measure_code, quantity, by_date, set_id)
            VALUES (?, ?, ?, ?, ?)
@@ -401,14 +357,14 @@ def record_delivery(ws: Workspace, contract_id: int, measure_code: str, quantity
     Reporting the same commitment and date again replaces that report (re-running is safe)."""
     record = contract(ws, contract_id)
     commitment_id, code = _commitment(ws, contract_id, measure_code)
-    amount = _number(quantity, "delivered quantity")
-    when = _date(as_of, "as-of date")
+    amount = inputs.number(quantity, "delivered quantity", required=True)
+    when = inputs.date(as_of, "as-of date")
     if when is None:
         raise AnchornetError("give the date the delivery is reported as of (YYYY-MM-DD)")
     if when > dt.date.today():
         raise AnchornetError(f"the as-of date {when} is in the future: report what has been delivered")
-    period = _text(period, "period", limit=40)
-    evidence = _text(evidence, "evidence note", limit=2000) or ""
+    period = inputs.text(period, "period", limit=40)
+    evidence = inputs.text(evidence, "evidence note", limit=2000) or ""
     rows = ws.con.execute(
         """INSERT INTO sv_deliveries (commitment_id, as_of, period, quantity, evidence, reported_by)
            VALUES (?, ?, ?, ?, ?, ?)

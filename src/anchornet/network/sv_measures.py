@@ -15,7 +15,7 @@ import hashlib
 import io
 import json
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
@@ -23,6 +23,7 @@ import duckdb
 import yaml
 
 from anchornet.errors import AnchornetError
+from anchornet.network import inputs
 from anchornet.sqlrows import dict_rows
 from anchornet.workspace import Workspace
 
@@ -53,25 +54,12 @@ def _column(header: str) -> str | None:
     return None
 
 
-def _proxy(text, where: str) -> Decimal | None:
-    if text is None:
-        return None
-    if isinstance(text, (int, float, Decimal)) and not isinstance(text, bool):
-        value = Decimal(str(text))
-    else:
-        cleaned = str(text).strip().replace("£", "").replace(",", "").strip()
-        if not cleaned:
-            return None
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation:
-            raise AnchornetError(f"{where}: the proxy value {str(text).strip()!r} is not a number "
-                                 "(give £ per unit, e.g. 12.50, or leave it empty)") from None
-    if not value.is_finite() or value < 0:
-        raise AnchornetError(f"{where}: the proxy value {text!r} must be a number of £ per unit, 0 or more")
-    if value >= Decimal("1e14"):
-        raise AnchornetError(f"{where}: the proxy value {text!r} is too large")
-    return value.quantize(Decimal("0.0001"))
+def _proxy(value, where: str) -> Decimal | None:
+    """A measure's proxy value: £ per unit, 0 or more; None when the table gives none."""
+    try:
+        return inputs.number(value, "proxy value", places=4, hint=" (give £ per unit, e.g. 12.50, or leave it empty)")
+    except AnchornetError as exc:
+        raise AnchornetError(f"{where}: {exc}") from None
 
 
 def validate_rows(rows: list[dict], source: str) -> list[dict]:
@@ -201,10 +189,8 @@ def _digest(rows: list[dict]) -> str:
 
 # -- the workspace's sets ----------------------------------------------------------------------------
 def _clean_label(value: str, what: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise AnchornetError(f"give the measure set's {what}")
-    if len(value) > 80 or not re.match(r"^[\w .:/()+-]+$", value):
+    value = inputs.text(value, f"measure set's {what}", required=True, limit=80)
+    if not re.match(r"^[\w .:/()+-]+$", value):
         raise AnchornetError(f"the {what} {value!r} must be up to 80 letters, digits, spaces or . : / ( ) + -")
     return value
 
