@@ -29,7 +29,9 @@ from pathlib import Path
 PASSWORD = "benchmark password 2026"
 EMAIL = "coordinator@bench.anchornet.invalid"
 PAGES = ["/", "/api/overview", "/data", "/payments", "/payments?q=LTD", "/suppliers", "/reports", "/public",
-         "/admin/audit", "/account"]
+         "/admin/audit", "/account", "/network", "/network/members", "/network/members/1", "/network/groups",
+         "/network/pledges", "/network/pledges/1", "/network/pipeline", "/network/framework",
+         "/network/social-value", "/network/plans"]
 
 
 def _analysis_benchmark():
@@ -50,9 +52,29 @@ def build(ws_path: Path, payments: int) -> float:
     ws = Workspace(ws_path)
     try:
         create_user(ws, EMAIL, PASSWORD, "coordinator", name="Benchmark")
+        network_records(ws)
     finally:
         ws.close()
     return time.perf_counter() - started
+
+
+def network_records(ws) -> None:
+    """A pledge whose progress comes from the data, signed by five members (quarterly: every
+    member-quarter is an analysis of its payments), a working group and a self-assessment."""
+    from anchornet.network import assessments, groups, members, pledges
+
+    names = [r[0] for r in ws.con.execute("SELECT name FROM members ORDER BY member_id LIMIT 5").fetchall()]
+    for name in names:
+        members.update_profile(ws, name, sector="local_authority")
+    tier = ws.con.execute("SELECT name FROM place_tiers ORDER BY tier_no DESC LIMIT 1").fetchall()[0][0]
+    pledge = pledges.add_pledge(ws, title="Local spend", text="Spend more locally.", theme="procurement",
+                                measure=f"local:{tier}", grain="quarter", baseline_value="20",
+                                target_value="30", target_date="2030-03-31")
+    for name in names:
+        pledges.sign(ws, pledge, name)
+    group = groups.add_group(ws, "Procurement", "procurement")
+    groups.set_role(ws, group, names[0], "chair")
+    assessments.record(ws, names[0], {"employment": 2, "procurement": 3}, by="benchmark")
 
 
 def measure(ws_path: Path, repeat: int) -> dict:

@@ -66,3 +66,21 @@ def test_suppliers_export_has_tiers_and_size(ws, tmp_path):
     assert {"in_city", "in_county", "postcode_status", "size_band", "imd_decile", "org_id"} <= set(rows[0])
     cowley = next(r for r in rows if r["name"] == "Cowley Motor Works Ltd")
     assert cowley["in_city"] == "true" and cowley["imd_decile"] == "1"
+
+
+@pytest.mark.parametrize("grain", ["month", "quarter", "financial_year"])
+def test_shares_by_member_and_period_are_the_headline_of_each(ws, grain):
+    """One pass gives, for every member and period, what an analysis of that member and
+    period alone gives: the figures a pledge's trajectory is drawn from."""
+    from anchornet.analysis.metrics import Scope
+    from anchornet.analysis.periods import parse_analysis_period
+
+    figures = Analysis(ws).shares_by_member_and_period(grain)
+    assert figures
+    for (member, label), got in figures.items():
+        text = "FY" + label if grain == "financial_year" else label
+        expected = Analysis(ws, Scope(members=[member], period=parse_analysis_period(text))).headline()
+        assert got["payments"] == expected["payments"]
+        for key in ("sme", "vcse"):
+            assert got[key] == expected[key]
+        assert got["local"] == expected["local"] and got["deprivation"] == expected["deprivation"]

@@ -338,6 +338,50 @@ class Analysis:
                 periods.append(item)
         return {"grain": grain, "periods": periods, "not_placeable_at_this_grain": unplaced}
 
+    def shares_by_member_and_period(self, grain: str = "quarter") -> dict[tuple[str, str], dict]:
+        """Every member's headline shares (SME, VCSE, local per tier, most deprived) per
+        period, in one pass over the payments: {(member, period label): figures}, the
+        figures shaped as ``headline()`` gives them. For a trajectory over many periods
+        (pledge progress), where an analysis per member and period would scan again and
+        again. Payments that cannot be placed at this grain are left out, as ``trend``
+        leaves them."""
+        bucket = bucket_sql(grain, "span_start", "span_end")
+        tiers = self.tiers or []
+        local = "".join(
+            f", coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND {_col(t)}), 0) AS {_col('in ' + t)}"
+            f", coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND {_col(t)} IS NOT NULL), 0)"
+            f" AS {_col('known ' + t)}" for t in tiers)
+        deprived = (", coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND imd_decile = 1), 0) AS d1"
+                    ", coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND imd_decile <= 2), 0) AS d2"
+                    ", coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND imd_decile IS NOT NULL), 0)"
+                    " AS d_known") if self.tiers is not None else ""
+        rows = self._all(f"""
+            SELECT member, {bucket} AS period, count(*) AS payments,
+                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL), 0) AS influenceable,
+                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND sme), 0) AS sme,
+                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND sme IS NOT NULL), 0) AS sme_known,
+                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND payee_class = 'vcse'), 0) AS vcse,
+                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND payee_class <> 'unknown'), 0)
+                       AS class_known{local}{deprived}
+            FROM ({self.relation()}) GROUP BY 1, 2 HAVING period IS NOT NULL
+        """)
+        out = {}
+        for r in rows:
+            infl = float(r["influenceable"])
+            known = float(r.get("d_known", 0))
+            out[(r["member"], r["period"])] = {
+                "payments": r["payments"],
+                "influenceable_spend": infl,
+                "sme": share(float(r["sme"]), float(r["sme_known"]), infl),
+                "vcse": share(float(r["vcse"]), float(r["class_known"]), infl),
+                "local": [{"tier": t, **share(float(r["in " + t]), float(r["known " + t]), infl)} for t in tiers],
+                "deprivation": {
+                    "most_deprived_10pc": share(float(r.get("d1", 0)), known, infl),
+                    "most_deprived_20pc": share(float(r.get("d2", 0)), known, infl),
+                },
+            }
+        return out
+
     def payments_behind(self, *, supplier_id: int | None = None, category: str | None = None,
                         member: str | None = None, excluded: bool | None = None,
                         tier: str | None = None, inside: bool | None = True,

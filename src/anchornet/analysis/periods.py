@@ -49,6 +49,20 @@ def bucket_sql(grain: str, start: str, end: str) -> str:
     return f"CASE WHEN {start} IS NULL THEN NULL WHEN {a} = {b} THEN {a} END"
 
 
+def bucket_label(grain: str, day) -> str:
+    """The label ``bucket_sql`` gives a payment on ``day`` (a date), in Python."""
+    if grain not in GRAINS:
+        raise AnchornetError(f"unknown grain {grain!r}; choose one of {', '.join(GRAINS)}")
+    if grain == "month":
+        return f"{day.year}-{day.month:02d}"
+    if grain == "quarter":
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    if grain == "financial_year":
+        fy = day.year if day.month >= 4 else day.year - 1
+        return f"{fy}/{(fy + 1) % 100:02d}"
+    return str(day.year)
+
+
 @dataclass(frozen=True)
 class Window:
     """An analysis window: payments whose whole span lies inside it are in."""

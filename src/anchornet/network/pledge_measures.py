@@ -2,8 +2,9 @@
 VCSE share and the share reaching the most deprived neighbourhoods, each of a member's
 influenceable spend, per financial year or quarter.
 
-The figures are the analysis's own (:class:`anchornet.analysis.metrics.Analysis`, one scope
-per member and period): nothing here recomputes a share. Each point carries the share's
+The figures are the analysis's own (:class:`anchornet.analysis.metrics.Analysis`: every
+member's shares per financial year or quarter in one pass, or one scope for a period of
+another length): nothing here recomputes a share. Each point carries the share's
 numerator, denominator and coverage; an unknown share stays unknown (None, never 0).
 """
 
@@ -14,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from anchornet.analysis.influence import load_rules
-from anchornet.analysis.metrics import Analysis, Scope
+from anchornet.analysis.metrics import Analysis, Scope, share
 from anchornet.errors import AnchornetError
 from anchornet.ingest.period import Period, months
 from anchornet.workspace import Workspace
@@ -146,6 +147,14 @@ class Calculator:
         self.rules = load_rules(ws.path)
         self._headlines: dict[tuple[str, Period], dict] = {}
         self._spans: dict[str, tuple[dt.date, dt.date] | None] = {}
+        self._by_period: dict[str, tuple[dict, list[str]]] = {}
+
+    def _grouped(self, grain: str) -> tuple[dict, list[str]]:
+        """Every member's figures per period of ``grain``, in one pass over the payments."""
+        if grain not in self._by_period:
+            with Analysis(self.ws, Scope(), self.rules) as analysis:
+                self._by_period[grain] = (analysis.shares_by_member_and_period(grain), analysis.tiers or [])
+        return self._by_period[grain]
 
     def span(self, member: str) -> tuple[dt.date, dt.date] | None:
         if member not in self._spans:
@@ -153,6 +162,11 @@ class Calculator:
         return self._spans[member]
 
     def headline(self, member: str, period: Period) -> dict:
+        for grain in GRAINS:  # a whole financial year or quarter: from the one pass
+            label = label_of(grain, period.start)
+            if period_of(grain, label) == period:
+                grouped, tiers_ = self._grouped(grain)
+                return grouped.get((member, label)) or _no_payments(tiers_)
         key = (member, period)
         if key not in self._headlines:
             with Analysis(self.ws, Scope(members=[member], period=period), self.rules) as analysis:
@@ -188,6 +202,13 @@ class Calculator:
                          complete=span[0] <= period.start and span[1] >= period.end)
             out.append(point)
         return out
+
+
+def _no_payments(tiers_: list[str]) -> dict:
+    """The figures of a member and period without payments: every share unknown."""
+    none = share(0.0, 0.0, 0.0)
+    return {"payments": 0, "sme": none, "vcse": none, "local": [{"tier": t, **none} for t in tiers_],
+            "deprivation": {"most_deprived_10pc": none, "most_deprived_20pc": none}}
 
 
 def _point(s: dict | None, payments: int, problem: str | None = None) -> dict:
