@@ -13,10 +13,11 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse
 
 from anchornet.errors import AnchornetError
+from anchornet.ingest import browse
 from anchornet.network import social_value as sv
 from anchornet.network import sv_measures
 from anchornet.sqlrows import plain
-from anchornet.web import permissions, queries, security
+from anchornet.web import permissions, security
 from anchornet.web.deps import WS, NotFound, SignedIn, client_ip
 from anchornet.web.permissions import Forbidden, Principal
 from anchornet.web.rendering import render
@@ -133,7 +134,7 @@ def measures_data(ws: Workspace, principal: Principal, set_id: int | None) -> di
 def social_value_page(request: Request, *, done: str | None = None, principal: SignedIn, ws: WS):
     _ready(request, ws)
     data = overview_data(ws, principal)
-    choices = queries.member_names(ws) if principal.is_coordinator else []
+    choices = browse.member_names(ws) if principal.is_coordinator else []
     return render(request, "network/social_value.html", {
         "title": "Social value", "d": data, "member_choices": choices,
         "can_add": principal.is_coordinator or (principal.role == "member" and bool(principal.member)),
