@@ -266,9 +266,11 @@ def cmd_demo(args, workspace: Path) -> int:
         suppliers, personal = ws.con.execute(
             "SELECT count(*) FILTER (WHERE NOT personal), count(*) FILTER (WHERE personal) "
             "FROM supplier_entities").fetchall()[0]
+        from anchornet.network.report import at_a_glance
         from anchornet.place.geography import summary as place_summary
 
         place = place_summary(ws)
+        glance = at_a_glance(ws)
         ws.close()
         out.print(f"Suppliers: {suppliers:,} organisations resolved from the payees "
                   f"({personal:,} possible private individuals kept anonymous); "
@@ -280,6 +282,9 @@ def cmd_demo(args, workspace: Path) -> int:
             out.print(f"Place: {place['place']['name']}: {shares}; location known for "
                       f"{place['coverage']['in_lookup']['share']:.1%} of supplier spend "
                       "(the rest is shown as unknown).", markup=False)
+        out.print("Network (made up, on the Network page): " + "; ".join(
+            glance[k] for k in ("/network/members", "/network/groups", "/network/pledges", "/network/framework",
+                                "/network/social-value", "/network/plans")) + ".", markup=False)
         out.print(f"Quality report: {report}")
     if args.no_serve:
         return 0
