@@ -104,3 +104,18 @@ def test_the_app_warms_the_network_overview_after_a_change(oxford_template, tmp_
         assert (results.version, ("overview", (), None)) in results._items
         payments = client.get("/api/overview").json()["headline"]["payments"]
         assert payments == app.state.base.con.execute("SELECT count(*) FROM payments").fetchall()[0][0]
+
+
+def test_signing_in_keeps_the_figures(web):
+    """Signing in or out changes no figure: what was computed stays (a change still bumps)."""
+    from web_support import SMALL_CSV
+
+    client = web.login("coordinator")
+    client.get("/api/overview")
+    version = web.app.state.results.version
+    web.client.post("/logout", data={"csrf_token": web.csrf()})
+    web.login("coordinator")
+    assert web.app.state.results.version == version
+    web.post("/data/upload", {"new_member": "Bump Test Trust"},
+             files={"files": ("bump-test-may-2024.csv", SMALL_CSV.encode(), "text/csv")})
+    assert web.app.state.results.version > version

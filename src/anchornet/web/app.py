@@ -31,6 +31,8 @@ from anchornet.web.users import count_users
 from anchornet.workspace import Workspace
 
 STATIC = Path(__file__).parent / "static"
+# POSTs that change no figure (signing in and out, accounts): kept figures stay.
+UNCHANGING = ("/login", "/logout", "/setup", "/account", "/admin/users")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -118,12 +120,14 @@ def create_app(workspace_path: Path | str, secret_key: str | None = None, *,
 def _warm(app: FastAPI) -> None:
     from anchornet.web.deps import RequestWorkspace
     from anchornet.web.views import overview, public
+    from anchornet.web.views.network import pledges
 
     with app.state.cursor_lock:
         ws = RequestWorkspace(app.state.base)
     try:
         overview.warm(app.state.results, ws)
         public.warm(app.state.results, ws)
+        pledges.warm(app.state.results, ws)
     finally:
         ws.close()
 
@@ -143,8 +147,8 @@ def _install_middleware(app: FastAPI) -> None:
         request.state.end_session = False
         request.state.principal = None
         response = await call_next(request)
-        if request.method == "POST":  # any change to the data: computed figures start again
-            request.app.state.results.bump()
+        if request.method == "POST" and not request.url.path.startswith(UNCHANGING):
+            request.app.state.results.bump()  # a change to the data or records: figures start again
         secure = request.url.scheme == "https"
         if request.state.new_session is not None:
             response.set_cookie(

@@ -44,6 +44,17 @@ def _progress(request: Request, ws: Workspace, pledge_id: int) -> dict:
         raise NotFound(f"{exc}; see the list of pledges") from None
 
 
+def warm(results, ws: Workspace) -> None:
+    """Every pledge's progress and the list, with one calculator: one pass over the payments
+    per grain, however many pledges and signatories."""
+    from anchornet.network.pledge_measures import Calculator
+
+    calc = Calculator(ws)
+    results.get(("pledges",), lambda: pledges.overview(ws, calc))
+    for row in pledges.list_pledges(ws):
+        results.get(("pledge", row["pledge_id"]), lambda pid=row["pledge_id"]: pledges.progress(ws, pid, calc))
+
+
 def _for(principal: Principal, prog: dict) -> dict:
     """What an account sees of a pledge's progress: who signed and recorded what (account
     e-mail addresses) is for the coordinator only."""
