@@ -13,7 +13,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
 from anchornet.errors import AnchornetError
-from anchornet.network import groups, members
+from anchornet.network import groups, inputs, members
 from anchornet.network.sectors import ROLES_IN_NETWORK, SECTORS
 from anchornet.web import permissions, security
 from anchornet.web.deps import WS, NotFound, SignedIn, client_ip
@@ -111,7 +111,7 @@ def member_save(request: Request, *, member_id: int, sector: F = "", employees: 
               "sponsor_email": sponsor_email, "hq_postcode": hq_postcode, "main_sites": main_sites,
               "joined_on": joined_on, "website": website, "notes": notes}
     fields = {k: v.strip() or None for k, v in fields.items()}
-    fields["staff_local_share"] = members.parse_share(staff_local_percent)
+    fields["staff_local_share"] = inputs.share(staff_local_percent, members.STAFF_LOCAL)
     fields["publish_listing"] = publish_listing in ("on", "true", "1", "yes")
     with request.app.state.write_lock:
         changes = members.update_profile(ws, member_id, **fields)
