@@ -318,3 +318,17 @@ def test_requests_in_parallel_each_have_their_own_connection(shared_web, clients
 def test_favicon(clients):
     response = clients["anonymous"].get("/favicon.ico")
     assert response.status_code == 200 and response.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_an_unexpected_error_is_a_page_not_a_traceback(web, monkeypatch):
+    """A bug in a page gives the person one clear page (500) and the API JSON; nothing leaks."""
+    from anchornet.web.views import account
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(account, "render", broken)
+    client = web.login("viewer")
+    client_no_raise = type(client)(web.app, raise_server_exceptions=False, cookies=client.cookies)
+    page = client_no_raise.get("/account")
+    assert page.status_code == 500 and "Something went wrong" in page.text and "secret" not in page.text

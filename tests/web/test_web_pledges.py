@@ -122,3 +122,19 @@ def test_bad_input_and_unknown_pledges(web):
     assert web.post("/network/pledges/999/sign", {"member": OXFORD}).status_code == 404
     without_token = web.client.post("/network/pledges", data=MANUAL_PLEDGE, follow_redirects=False)
     assert without_token.status_code == 403
+
+
+def test_a_pledge_page_with_a_signatory_without_figures(web):
+    """A member that signed but has reported nothing yet shows as unknown, not an error."""
+    from web_support import OXFORD
+
+    from anchornet.network import pledges
+
+    ws = web.workspace()
+    pledge = pledges.add_pledge(ws, title="Apprentices", text="Take on apprentices.", theme="employment",
+                                measure="manual", measure_text="Apprentices", unit="apprentices",
+                                baseline_value="0", target_value="20", target_date="2028-03-31")
+    pledges.sign(ws, pledge, OXFORD)
+    client = web.login("viewer")
+    page = client.get(f"/network/pledges/{pledge}")
+    assert page.status_code == 200 and "unknown" in page.text

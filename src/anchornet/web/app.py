@@ -223,6 +223,17 @@ def _install_errors(app: FastAPI) -> None:
         return render(request, "error.html", {"title": "Something is missing", "message": problems},
                       status_code=422)
 
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        """A bug: one clear page (or JSON) for the person, the details in the server's log."""
+        import logging
+
+        logging.getLogger("anchornet.web").error("error on %s %s", request.method, request.url.path,
+                                                 exc_info=exc)
+        return _error(request, 500, "Something went wrong",
+                      "This page could not be shown because of an error in anchornet. Nothing was changed "
+                      "by it; the details are in the server's log.")
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         if exc.status_code == 404:
