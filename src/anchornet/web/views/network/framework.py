@@ -66,7 +66,7 @@ def _coordinator(principal: Principal) -> None:
 
 
 # -- the radar chart (server-rendered SVG) -------------------------------------------------------------------
-WIDTH, HEIGHT, CX, CY, RADIUS = 720, 430, 360, 215, 150
+WIDTH, HEIGHT, CX, CY, RADIUS = 820, 430, 410, 215, 150  # room for long labels left and right
 
 
 def _point(i: int, n: int, level: float) -> tuple[float, float]:
