@@ -60,7 +60,7 @@ def test_a_lead_assesses_sees_the_radar_and_next_actions_then_reassesses(web):
     assert response.status_code == 303 and response.headers["location"] == "/network/framework?done=assess"
     page = web.client.get("/network/framework")
     assert page.status_code == 200
-    assert '<svg viewBox="0 0 720 430"' in page.text and 'role="img"' in page.text
+    assert '<svg viewBox="0 0 820 430"' in page.text and 'role="img"' in page.text
     text = text_of(page.text)
     assert "Oxford City Council: profile" in text and "Assessed 1 time, last on 2025-01-15" in text
     business = framework.defaults()["business"]
