@@ -112,3 +112,49 @@ def test_cli_export_network(demo, tmp_path, capsys):
         assert "--public is for the network" in capsys.readouterr().err
     finally:
         demo.con = Workspace(demo.path).con
+
+
+def test_every_network_page_of_the_demo_opens_for_each_role(demo):
+    """Follow every link under /network from the Network page, as the coordinator, a
+    business's lead and a viewer, on the demo's records: every page a role is offered opens."""
+    import re as regex
+    import warnings
+
+    warnings.filterwarnings("ignore", message=".*install `httpx2` instead")
+    from fastapi.testclient import TestClient
+
+    from anchornet.sample.fictional_network import ENGINEERING
+    from anchornet.web import security, users
+    from anchornet.web.app import create_app
+
+    security.configure_hasher(time_cost=1, memory_cost=1024, parallelism=1)
+    demo.close()
+    app = create_app(demo.path, secret_key="x" * 40, warm=False)
+    try:
+        accounts = {"coordinator": None, "member": ENGINEERING, "viewer": None}
+        for role, member in accounts.items():
+            users.create_user(app.state.base, f"crawl-{role}@example.org", "a long enough password", role,
+                              member=member)
+        with TestClient(app):  # the app's lifespan: one start, one stop
+            for role in accounts:
+                client = TestClient(app)
+                csrf = client.get("/api/session").json()["csrf_token"]
+                client.post("/login", data={"email": f"crawl-{role}@example.org", "password": "a long enough password",
+                                            "csrf_token": csrf})
+                seen, queue = set(), ["/network"]
+                while queue and len(seen) < 80:
+                    url = queue.pop(0)
+                    if url in seen:
+                        continue
+                    seen.add(url)
+                    response = client.get(url)
+                    assert response.status_code == 200, (role, url, response.text[:500])
+                    for href in regex.findall(r'href="(/network[^"#]*)"', response.text):
+                        href = href.replace("&amp;", "&")
+                        if href not in seen and not href.endswith((".yaml", ".csv")):
+                            queue.append(href)
+                assert len(seen) >= (40 if role == "coordinator" else 20), (role, sorted(seen))
+    finally:
+        security.configure_hasher()
+        app.state.base.close()
+        demo.con = Workspace(demo.path).con
