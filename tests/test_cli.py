@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import json
 
-from anchornet.cli.main import main
+from cli_support import run
+
 from anchornet.sample import sample_files
-
-
-def run(capsys, *args):
-    code = main([str(a) for a in args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_ingest_status_json_and_rerun(tmp_path, capsys):

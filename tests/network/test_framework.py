@@ -10,8 +10,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from cli_support import run
 
-from anchornet.cli.main import main
 from anchornet.errors import AnchornetError
 from anchornet.network import framework
 from anchornet.network.framework import FrameworkError
@@ -190,11 +190,6 @@ def test_a_member_takes_the_framework_of_its_sector_unless_the_coordinator_choos
 
 
 # -- the command line --------------------------------------------------------------------------------------------
-def run(capsys, *args) -> tuple[int, str, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
 
 def test_cli_validate(capsys):
     code, out, err = run(capsys, "framework", "validate", str(FIXTURES / "three_levels.yaml"))

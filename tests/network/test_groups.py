@@ -8,18 +8,13 @@ import datetime as dt
 import json
 
 import pytest
+from cli_support import run
 
-from anchornet.cli.main import main
 from anchornet.errors import AnchornetError
 from anchornet.network import groups, members
 
 TODAY = dt.date(2025, 6, 1)
 
-
-def run(capsys, *args):
-    code = main([str(a) for a in args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import json
 from decimal import Decimal
 
 import pytest
+from cli_support import run
 
 from anchornet import ingest_file
-from anchornet.cli.main import main
 from anchornet.errors import AnchornetError
 from anchornet.network import members
 from anchornet.suppliers.resolve import resolve
@@ -28,11 +28,6 @@ HOSPITAL_CSV = (
     "04/04/2024,Bright Spark Electrical Ltd,540.00,Electrical works\n"
 )
 
-
-def run(capsys, *args):
-    code = main([str(a) for a in args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.fixture

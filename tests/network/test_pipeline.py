@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_support import run
 
-from anchornet.cli.main import main
 from anchornet.errors import AnchornetError
 from anchornet.network import pipeline
 from anchornet.place.geography import parse_tier, set_place
@@ -18,11 +18,6 @@ from anchornet.registers.companies_house import load_companies_house
 REGISTERS = Path(__file__).resolve().parent.parent / "fixtures" / "registers"
 TODAY = dt.date(2025, 6, 1)
 
-
-def run(capsys, *args):
-    code = main([str(a) for a in args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_add_validate_and_refuse_duplicates(ws):

@@ -1,52 +1,23 @@
-"""``anchornet place ...`` in-process: through anchornet's main() once ``place`` is
-wired in, through the same parser and error handling on their own until then."""
+"""``anchornet place ...`` in-process, through anchornet's own main()."""
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from cli_support import run
 from place_network import SUPPLIER_SPEND, build
-
-from anchornet.cli.place_commands import add_parsers, cmd_place
-from anchornet.errors import AnchornetError
-
-
-def _wired() -> bool:
-    from anchornet.cli import main as cli_main
-
-    parser = cli_main.build_parser()
-    for action in parser._subparsers._group_actions if parser._subparsers else []:
-        if "place" in getattr(action, "choices", {}):
-            return True
-    return False
 
 
 @pytest.fixture
 def cli(capsys):
-    def run(workspace: Path, *argv) -> SimpleNamespace:
-        argv = [str(a) for a in argv]
-        if _wired():
-            from anchornet.cli.main import main
+    def go(workspace: Path, *argv) -> SimpleNamespace:
+        code, out, err = run(capsys, "--workspace", workspace, "place", *argv)
+        return SimpleNamespace(code=code, out=out, err=err)
 
-            code = main(["--workspace", str(workspace), "place", *argv])
-        else:
-            parser = argparse.ArgumentParser(prog="anchornet")
-            add_parsers(parser.add_subparsers(dest="command"))
-            args = parser.parse_args(["place", *argv])
-            try:
-                code = cmd_place(args, Path(workspace)) or 0
-            except AnchornetError as exc:
-                print(f"anchornet: error: {exc}", file=sys.stderr)
-                code = exc.exit_code
-        captured = capsys.readouterr()
-        return SimpleNamespace(code=code, out=captured.out, err=captured.err)
-
-    return run
+    return go
 
 
 @pytest.fixture

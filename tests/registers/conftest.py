@@ -3,24 +3,16 @@ fixtures, a command-line runner, and a local HTTP server (tests never use the ne
 
 from __future__ import annotations
 
-import argparse
 import functools
 import http.server
-import sys
 import threading
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-
-from anchornet.cli.registers_commands import add_parsers, cmd_registers
-from anchornet.errors import AnchornetError
+from cli_support import run
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "registers"
-
-
-
-
 
 
 @pytest.fixture
@@ -33,44 +25,15 @@ def fixture():
     return get
 
 
-def _wired() -> bool:
-    """Is ``registers`` wired into anchornet's own command line yet?"""
-    from anchornet.cli import main as cli_main
-
-    parser = cli_main.build_parser()
-    for action in parser._subparsers._group_actions if parser._subparsers else []:
-        if "registers" in getattr(action, "choices", {}):
-            return True
-    return False
-
-
 @pytest.fixture
 def cli(capsys):
-    """Run ``anchornet --workspace WS registers ...`` in-process: (exit code, stdout, stderr).
+    """Run ``anchornet --workspace WS registers ...`` in-process: (exit code, stdout, stderr)."""
 
-    Through anchornet's main() once it is wired in; until then through the same
-    parser and error handling on their own.
-    """
+    def go(workspace: Path, *argv) -> SimpleNamespace:
+        code, out, err = run(capsys, "--workspace", workspace, "registers", *argv)
+        return SimpleNamespace(code=code, out=out, err=err)
 
-    def run(workspace: Path, *argv) -> SimpleNamespace:
-        argv = [str(a) for a in argv]
-        if _wired():
-            from anchornet.cli.main import main
-
-            code = main(["--workspace", str(workspace), "registers", *argv])
-        else:
-            parser = argparse.ArgumentParser(prog="anchornet")
-            add_parsers(parser.add_subparsers(dest="command"))
-            args = parser.parse_args(["registers", *argv])
-            try:
-                code = cmd_registers(args, Path(workspace)) or 0
-            except AnchornetError as exc:
-                print(f"anchornet: error: {exc}", file=sys.stderr)
-                code = exc.exit_code
-        captured = capsys.readouterr()
-        return SimpleNamespace(code=code, out=captured.out, err=captured.err)
-
-    return run
+    return go
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

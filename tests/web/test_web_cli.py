@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import json
 
+from cli_support import run
 from fastapi.testclient import TestClient
 from web_support import PASSWORD, SECRET
 
-from anchornet.cli.main import main
 from anchornet.web.app import create_app
-
-
-def run(capsys, *args):
-    code = main([str(a) for a in args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_users_add_for_scripts_then_sign_in(tmp_path, capsys, monkeypatch):
