@@ -9,12 +9,12 @@ import csv
 import os
 import shutil
 import tempfile
-from decimal import Decimal
 from pathlib import Path
 
 import xlsxwriter
 
 from anchornet.errors import AnchornetError
+from anchornet.reports.exports import add_table_sheet, xlsx_value
 from anchornet.workspace import Workspace
 
 FORMATS = ("xlsx", "csv")
@@ -35,25 +35,6 @@ def network_tables(ws: Workspace, *, public: bool = False) -> dict[str, list[dic
                 raise RuntimeError(f"two kinds of record export a table named {name}")
             tables[name] = rows
     return tables
-
-
-def _cell(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, (list, tuple, set)):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {v}" for k, v in value.items())
-    if value is not None and not isinstance(value, (str, int, float, bool)):
-        return str(value)
-    return value
-
-
-def _columns(rows: list[dict]) -> list[str]:
-    names: dict[str, None] = {}
-    for row in rows:
-        names.update(dict.fromkeys(row))
-    return list(names)
 
 
 def export_network(ws: Workspace, path: Path, fmt: str | None = None, *, public: bool = False) -> dict[str, int]:
@@ -85,11 +66,11 @@ def export_network(ws: Workspace, path: Path, fmt: str | None = None, *, public:
         try:
             for name, rows in tables.items():
                 with open(tmp_dir / f"{name}.csv", "w", newline="", encoding="utf-8") as handle:
-                    columns = _columns(rows)
+                    columns = list(dict.fromkeys(c for row in rows for c in row))
                     writer = csv.writer(handle)
                     writer.writerow(columns)
                     for row in rows:
-                        writer.writerow([_cell(row.get(c)) for c in columns])
+                        writer.writerow([xlsx_value(row.get(c)) for c in columns])
             if path.exists():
                 path.rmdir()
             os.replace(tmp_dir, path)
@@ -104,10 +85,5 @@ def _write_xlsx(tables: dict[str, list[dict]], target: Path) -> None:
                                              "strings_to_urls": False})
     bold = book.add_format({"bold": True})
     for name, rows in tables.items():
-        sheet = book.add_worksheet(name.replace("_", " ")[:31])
-        columns = _columns(rows)
-        sheet.write_row(0, 0, columns or ["(no records)"], bold)
-        for i, row in enumerate(rows, start=1):
-            sheet.write_row(i, 0, [_cell(row.get(c)) for c in columns])
-        sheet.freeze_panes(1, 0)
+        add_table_sheet(book, name.replace("_", " "), rows, empty="(no records)", bold=bold)
     book.close()

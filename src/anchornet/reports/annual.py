@@ -20,6 +20,7 @@ from anchornet.errors import AnchornetError
 from anchornet.ingest.quality import file_quality
 from anchornet.network.report import network_report
 from anchornet.reports import charts
+from anchornet.reports.exports import add_table_sheet
 from anchornet.reports.rendering import environment
 from anchornet.suppliers.classify import PUBLIC_CLASSES
 from anchornet.workspace import Workspace
@@ -191,15 +192,7 @@ def _write_xlsx(data: dict, path: Path) -> None:
     for name, rows in sheets.items():
         if data["public"] and name == "By service area":
             continue
-        sheet = book.add_worksheet(name)
-        if not rows:
-            sheet.write(0, 0, "nothing to show for this scope")
-            continue
-        columns = list(rows[0])
-        sheet.write_row(0, 0, columns, bold)
-        for i, row in enumerate(rows, 1):
-            sheet.write_row(i, 0, [_cell(row.get(c)) for c in columns])
-        sheet.freeze_panes(1, 0)
+        add_table_sheet(book, name, rows, empty="nothing to show for this scope", bold=bold)
     book.close()
 
 
@@ -226,9 +219,3 @@ def _network_sheets(n: dict) -> dict[str, list[dict]]:
     if n.get("members"):
         sheets["Members"] = n["members"]
     return sheets
-
-
-def _cell(value):
-    if value is None or isinstance(value, (int, float, str)):
-        return value
-    return str(value)

@@ -219,18 +219,38 @@ def _write(ws: Workspace, sql: str, params: list, tmp: Path, fmt: str, sheet: st
         row_no = 1
         while batch := result.fetchmany(10_000):
             for row in batch:
-                ws_sheet.write_row(row_no, 0, [_xlsx_value(v) for v in row])
+                ws_sheet.write_row(row_no, 0, [xlsx_value(v) for v in row])
                 row_no += 1
         ws_sheet.freeze_panes(1, 0)
         book.close()
     return count
 
 
-def _xlsx_value(value):
+def xlsx_value(value):
+    """A value as a spreadsheet cell: numbers stay numbers (Decimal too), lists and mappings
+    become text ("a; b"), anything else (dates, times) its text."""
     from decimal import Decimal
 
     if isinstance(value, Decimal):
         return float(value)
+    if isinstance(value, (list, tuple, set)):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
     if value is not None and not isinstance(value, (str, int, float)):
         return str(value)
     return value
+
+
+def add_table_sheet(book, name: str, rows: list[dict], *, empty: str, bold=None) -> None:
+    """One sheet of ``book`` (an xlsxwriter Workbook): a header row of every column any row
+    has, then the rows; ``empty`` in A1 when there are none."""
+    sheet = book.add_worksheet(name[:31])
+    columns = list(dict.fromkeys(c for row in rows for c in row))
+    if not columns:
+        sheet.write(0, 0, empty)
+        return
+    sheet.write_row(0, 0, columns, bold)
+    for i, row in enumerate(rows, start=1):
+        sheet.write_row(i, 0, [xlsx_value(row.get(c)) for c in columns])
+    sheet.freeze_panes(1, 0)

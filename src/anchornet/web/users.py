@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from anchornet.errors import AnchornetError
+from anchornet.sqlrows import dict_rows
 from anchornet.web import security
 from anchornet.web.permissions import ROLES, Principal
 from anchornet.workspace import Workspace
@@ -23,13 +24,8 @@ def count_users(con) -> int:
     return con.execute("SELECT count(*) FROM users").fetchone()[0]
 
 
-def _rows(result) -> list[dict]:
-    names = [d[0] for d in result.description]
-    return [dict(zip(names, r, strict=True)) for r in result.fetchall()]
-
-
 def get_user(con, user_id: int) -> dict | None:
-    rows = _rows(con.execute(
+    rows = dict_rows(con.execute(
         f"SELECT {_COLUMNS} FROM users u LEFT JOIN members m USING (member_id) WHERE u.user_id = ?",
         [user_id]))
     return rows[0] if rows else None
@@ -37,7 +33,7 @@ def get_user(con, user_id: int) -> dict | None:
 
 def find_for_login(con, email: str) -> tuple[dict | None, str | None]:
     """(the account, its password hash) for an address; (None, None) when unknown."""
-    rows = _rows(con.execute(
+    rows = dict_rows(con.execute(
         f"SELECT {_COLUMNS}, u.password_hash FROM users u LEFT JOIN members m USING (member_id) "
         "WHERE u.email = ?", [normalise_email(email)]))
     if not rows:
@@ -47,7 +43,7 @@ def find_for_login(con, email: str) -> tuple[dict | None, str | None]:
 
 
 def list_users(con) -> list[dict]:
-    return _rows(con.execute(
+    return dict_rows(con.execute(
         f"SELECT {_COLUMNS} FROM users u LEFT JOIN members m USING (member_id) ORDER BY u.role, u.email"))
 
 
