@@ -157,12 +157,8 @@ class Analysis:
                    count(DISTINCT entity_id) FILTER (WHERE NOT personal) AS suppliers,
                    count(DISTINCT payee_id) FILTER (WHERE personal) AS personal_payees,
                    count(*) FILTER (WHERE payee_id IS NULL) AS unresolved_payments,
-                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND sme), 0) AS sme,
-                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND sme IS NOT NULL), 0) AS sme_known,
-                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND payee_class = 'vcse'), 0) AS vcse,
-                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND payee_class <> 'unknown'), 0)
-                       AS class_known,
-                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND located), 0) AS located
+                   {_CLASS_SUMS},
+                   {_influenceable_where('located')} AS located
             FROM ({rel})
         """)
         excluded = self._all(f"""
@@ -183,8 +179,7 @@ class Analysis:
             "suppliers": row["suppliers"],
             "personal_payees": row["personal_payees"],
             "unresolved_payments": row["unresolved_payments"],
-            "sme": share(float(row["sme"]), float(row["sme_known"]), infl),
-            "vcse": share(float(row["vcse"]), float(row["class_known"]), infl),
+            **_class_shares(row, infl),
             "located": {  # where suppliers are is itself the coverage of every local share
                 "numerator": round(float(row["located"]), 2), "denominator": round(infl, 2),
                 "share": round(float(row["located"]) / infl, 4) if infl else None,
@@ -198,38 +193,19 @@ class Analysis:
         """For each tier of the place, the share of influenceable spend with suppliers inside it."""
         if not self.tiers:
             return []
-        parts = ", ".join(
-            f"coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND {_col(t)}), 0) AS {_col('in ' + t)}, "
-            f"coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND {_col(t)} IS NOT NULL), 0) "
-            f"AS {_col('known ' + t)}"
-            for t in self.tiers
-        )
         row = self._one(f"""
-            SELECT coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL), 0) AS infl, {parts}
+            SELECT {_INFLUENCEABLE} AS infl, {_local_sums(self.tiers)}
             FROM ({self.relation()})
         """)
-        infl = float(row["infl"])
-        return [
-            {"tier": t, **share(float(row["in " + t]), float(row["known " + t]), infl)}
-            for t in self.tiers
-        ]
+        return _local_shares(row, self.tiers, float(row["infl"]))
 
     def deprivation(self) -> dict:
         """Spend with suppliers in the most deprived neighbourhoods (IMD deciles 1 and 1-2)."""
         row = self._one(f"""
-            SELECT coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL), 0) AS infl,
-                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND imd_decile = 1), 0) AS d1,
-                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND imd_decile <= 2), 0) AS d2,
-                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND imd_decile IS NOT NULL), 0)
-                       AS known
+            SELECT {_INFLUENCEABLE} AS infl, {_DEPRIVED_SUMS}
             FROM ({self.relation()})
         """) if self.tiers is not None else {}
-        infl = float(row.get("infl", 0))
-        known = float(row.get("known", 0))
-        return {
-            "most_deprived_10pc": share(float(row.get("d1", 0)), known, infl),
-            "most_deprived_20pc": share(float(row.get("d2", 0)), known, infl),
-        }
+        return _deprivation_shares(row, float(row.get("infl", 0)))
 
     def leakage(self, tier: str | None = None, limit: int = 20) -> dict:
         """Influenceable spend known to go to suppliers outside a tier, by category, largest first."""
@@ -315,12 +291,7 @@ class Analysis:
         bucket = bucket_sql(grain, "span_start", "span_end")
         rows = self._all(f"""
             SELECT {bucket} AS period, count(*) AS payments, sum(amount) AS total_spend,
-                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL), 0) AS influenceable,
-                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND sme), 0) AS sme,
-                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND sme IS NOT NULL), 0) AS sme_known,
-                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND payee_class = 'vcse'), 0) AS vcse,
-                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND payee_class <> 'unknown'), 0)
-                       AS class_known
+                   {_INFLUENCEABLE} AS influenceable, {_CLASS_SUMS}
             FROM ({self.relation()}) GROUP BY 1 ORDER BY 1 NULLS LAST
         """)
         periods, unplaced = [], None
@@ -329,8 +300,7 @@ class Analysis:
             item = {
                 "period": r["period"], "payments": r["payments"], "total_spend": float(r["total_spend"]),
                 "influenceable_spend": infl,
-                "sme": share(float(r["sme"]), float(r["sme_known"]), infl),
-                "vcse": share(float(r["vcse"]), float(r["class_known"]), infl),
+                **_class_shares(r, infl),
             }
             if r["period"] is None:
                 unplaced = {"payments": r["payments"], "total_spend": float(r["total_spend"])}
@@ -347,38 +317,22 @@ class Analysis:
         leaves them."""
         bucket = bucket_sql(grain, "span_start", "span_end")
         tiers = self.tiers or []
-        local = "".join(
-            f", coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND {_col(t)}), 0) AS {_col('in ' + t)}"
-            f", coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND {_col(t)} IS NOT NULL), 0)"
-            f" AS {_col('known ' + t)}" for t in tiers)
-        deprived = (", coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND imd_decile = 1), 0) AS d1"
-                    ", coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND imd_decile <= 2), 0) AS d2"
-                    ", coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND imd_decile IS NOT NULL), 0)"
-                    " AS d_known") if self.tiers is not None else ""
+        local = f", {_local_sums(tiers)}" if tiers else ""
+        deprived = f", {_DEPRIVED_SUMS}" if self.tiers is not None else ""
         rows = self._all(f"""
             SELECT member, {bucket} AS period, count(*) AS payments,
-                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL), 0) AS influenceable,
-                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND sme), 0) AS sme,
-                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND sme IS NOT NULL), 0) AS sme_known,
-                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND payee_class = 'vcse'), 0) AS vcse,
-                   coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND payee_class <> 'unknown'), 0)
-                       AS class_known{local}{deprived}
+                   {_INFLUENCEABLE} AS influenceable, {_CLASS_SUMS}{local}{deprived}
             FROM ({self.relation()}) GROUP BY 1, 2 HAVING period IS NOT NULL
         """)
         out = {}
         for r in rows:
             infl = float(r["influenceable"])
-            known = float(r.get("d_known", 0))
             out[(r["member"], r["period"])] = {
                 "payments": r["payments"],
                 "influenceable_spend": infl,
-                "sme": share(float(r["sme"]), float(r["sme_known"]), infl),
-                "vcse": share(float(r["vcse"]), float(r["class_known"]), infl),
-                "local": [{"tier": t, **share(float(r["in " + t]), float(r["known " + t]), infl)} for t in tiers],
-                "deprivation": {
-                    "most_deprived_10pc": share(float(r.get("d1", 0)), known, infl),
-                    "most_deprived_20pc": share(float(r.get("d2", 0)), known, infl),
-                },
+                **_class_shares(r, infl),
+                "local": _local_shares(r, tiers, infl),
+                "deprivation": _deprivation_shares(r, infl),
             }
         return out
 
@@ -437,6 +391,47 @@ def _install_locations(ws: Workspace) -> list[str]:
             FROM ({locate.locations_sql(con)})"""
     )
     return tiers
+
+
+# -- the shares' sums: one SQL fragment and one reader per kind, for every query that needs them --
+_INFLUENCEABLE = "coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL), 0)"
+
+
+def _influenceable_where(condition: str) -> str:
+    return f"coalesce(sum(amount) FILTER (WHERE excluded_by IS NULL AND {condition}), 0)"
+
+
+_CLASS_SUMS = ", ".join([
+    _influenceable_where("sme") + " AS sme",
+    _influenceable_where("sme IS NOT NULL") + " AS sme_known",
+    _influenceable_where("payee_class = 'vcse'") + " AS vcse",
+    _influenceable_where("payee_class <> 'unknown'") + " AS class_known",
+])
+_DEPRIVED_SUMS = ", ".join([
+    _influenceable_where("imd_decile = 1") + " AS d1",
+    _influenceable_where("imd_decile <= 2") + " AS d2",
+    _influenceable_where("imd_decile IS NOT NULL") + " AS d_known",
+])
+
+
+def _local_sums(tiers: list[str]) -> str:
+    return ", ".join(f"{_influenceable_where(_col(t))} AS {_col('in ' + t)}, "
+                     f"{_influenceable_where(_col(t) + ' IS NOT NULL')} AS {_col('known ' + t)}" for t in tiers)
+
+
+def _class_shares(row: dict, infl: float) -> dict:
+    return {"sme": share(float(row["sme"]), float(row["sme_known"]), infl),
+            "vcse": share(float(row["vcse"]), float(row["class_known"]), infl)}
+
+
+def _local_shares(row: dict, tiers: list[str], infl: float) -> list[dict]:
+    return [{"tier": t, **share(float(row["in " + t]), float(row["known " + t]), infl)} for t in tiers]
+
+
+def _deprivation_shares(row: dict, infl: float) -> dict:
+    known = float(row.get("d_known", 0))
+    return {"most_deprived_10pc": share(float(row.get("d1", 0)), known, infl),
+            "most_deprived_20pc": share(float(row.get("d2", 0)), known, infl)}
 
 
 def share(part: float, known: float, whole: float) -> dict:
